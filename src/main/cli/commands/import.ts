@@ -1,0 +1,35 @@
+import type { Command } from '../command.js';
+import { UsageError } from '../command.js';
+import { openDb } from '../../data/db.js';
+import { importData } from '../../data/importer.js';
+import { progressReporter } from '../progress.js';
+
+export const command: Command = {
+  name: 'import',
+  summary: 'import Ergast-format CSVs and/or FastF1 lap CSVs (idempotent, all-or-nothing)',
+  usage: 'pitwall import [--ergast DIR] [--laps DIR] [--db FILE]',
+  options: [
+    { name: 'ergast', type: 'string', description: 'folder of Ergast-format CSVs (races.csv, results.csv, …)' },
+    { name: 'laps', type: 'string', description: 'folder of lap CSVs (grand_prix/ and sprint/ subfolders)' },
+  ],
+  run(ctx) {
+    const ergast = ctx.opts.ergast as string | undefined;
+    const laps = ctx.opts.laps as string | undefined;
+    if (!ergast && !laps) throw new UsageError('give --ergast DIR and/or --laps DIR');
+    const db = openDb(ctx.dbFile);
+    try {
+      const bar = progressReporter('import');
+      const report = importData(db, { ergast, laps, onProgress: (phase, d, t) => bar.update(d, t, phase) });
+      bar.done();
+      ctx.print(
+        report,
+        `imported ${report.rows} rows from ${report.files} files in ${report.seconds.toFixed(1)} s\n` +
+          Object.entries(report.tables)
+            .map(([t, n]) => `  ${t.padEnd(22)} ${n}`)
+            .join('\n'),
+      );
+    } finally {
+      db.close();
+    }
+  },
+};

@@ -1,0 +1,11 @@
+import type { Handlers } from '../engine/session.js';
+import { schemaVersion } from './db.js';
+import { dbStatus, listRaces, listSeasons } from './status.js';
+import { VERSION } from '../version.js';
+
+export const dataHandlers: Handlers<'health' | 'status' | 'listSeasons' | 'listRaces'> = {
+  health: (s) => ({ ok: true, version: VERSION, schemaVersion: schemaVersion(s.engine.db) }),
+  status: (s) => dbStatus(s.engine.db),
+  listSeasons: (s) => listSeasons(s.engine.db),
+  listRaces: (s, { season }) => listRaces(s.engine.db, season),
+};

@@ -1,0 +1,15 @@
+/** Bad input: names the file, line and column so the user can fix it. */
+export class DataError extends Error {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+    readonly column?: string,
+  ) {
+    const where = [file, line !== undefined ? `line ${line}` : undefined, column ? `column "${column}"` : undefined]
+      .filter(Boolean)
+      .join(', ');
+    super(where ? `${where}: ${message}` : message);
+    this.name = 'DataError';
+  }
+}
