@@ -5,6 +5,7 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const only = process.argv[2]; // "engine" | "renderer" | undefined (both)
+const clean = !process.argv.includes('--no-clean');
 const walk = (dir) =>
   readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);
@@ -14,8 +15,10 @@ const walk = (dir) =>
 
 const t0 = Date.now();
 if (only !== 'renderer') {
-  rmSync('out/main', { recursive: true, force: true });
-  rmSync('out/shared', { recursive: true, force: true });
+  if (clean) {
+    rmSync('out/main', { recursive: true, force: true });
+    rmSync('out/shared', { recursive: true, force: true });
+  }
   await build({
     entryPoints: [...walk('src/main'), ...walk('src/shared')],
     outdir: 'out',

@@ -1,0 +1,102 @@
+// Import on the real data: idempotent, and all-or-nothing on corrupted copies of real files.
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dbCopy } from '../../../tests/helpers/db.js';
+import { ERGAST_DIR, LAPS_DIR } from '../../../tests/helpers/data.js';
+import type { Db } from './db.js';
+import { importData } from './importer.js';
+import { dbStatus } from './status.js';
+
+function snapshot(db: Db) {
+  const tables = ['races', 'results', 'laps', 'pit_stops', 'qualifying', 'drivers', 'safety_cars', 'imports'];
+  return Object.fromEntries(tables.map((t) => [t, (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n]));
+}
+
+function ergastCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pitwall-ergast-'));
+  for (const f of readdirSync(ERGAST_DIR)) copyFileSync(join(ERGAST_DIR, f), join(dir, f));
+  return dir;
+}
+
+function editLine(file: string, line: number, edit: (l: string) => string): void {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines[line - 1] = edit(lines[line - 1]!);
+  writeFileSync(file, lines.join('\n'));
+}
+
+describe('import of the real data', () => {
+  let db: Db;
+  beforeAll(() => {
+    db = dbCopy().db;
+  });
+
+  it('has every season and links laps to Ergast drivers and races', () => {
+    const s = dbStatus(db);
+    expect(s.races).toBeGreaterThanOrEqual(1100);
+    expect(s.results).toBeGreaterThanOrEqual(26000);
+    expect(s.laps).toBeGreaterThanOrEqual(150000);
+    expect(s.seasons).toEqual([1950, 2024]);
+    const unlinked = db.prepare('SELECT COUNT(*) AS n FROM laps WHERE driver_ref IS NULL').get() as { n: number };
+    expect(unlinked.n).toBe(0);
+    const ver = db
+      .prepare(`SELECT driver_ref FROM laps WHERE season = 2023 AND round = 1 AND driver = 'VER' LIMIT 1`)
+      .get() as { driver_ref: string };
+    expect(ver.driver_ref).toBe('max_verstappen');
+    const statuses = db.prepare(`SELECT DISTINCT track_status FROM laps WHERE track_status LIKE '%.%'`).all();
+    expect(statuses).toEqual([]);
+    const sc = db.prepare('SELECT COUNT(*) AS n FROM safety_cars WHERE race_id IS NULL').get() as { n: number };
+    expect(sc.n).toBe(0);
+  });
+
+  it('merges sector times from the raw 2024 files into the transformed laps', () => {
+    const r = db
+      .prepare(`SELECT lap_time_s, sector1_s, sector2_s, sector3_s FROM laps
+                WHERE season = 2024 AND round = 1 AND driver = 'VER' AND lap_number = 2`)
+      .get() as { lap_time_s: number; sector1_s: number; sector2_s: number; sector3_s: number };
+    expect(r.lap_time_s).toBeCloseTo(96.296, 3);
+    expect(r.sector1_s + r.sector2_s + r.sector3_s).toBeCloseTo(96.296, 2);
+  });
+
+  it('is idempotent: a second import replaces and never duplicates', () => {
+    const before = snapshot(db);
+    importData(db, { ergast: ERGAST_DIR, laps: LAPS_DIR });
+    const after = snapshot(db);
+    expect({ ...after, imports: 0 }).toEqual({ ...before, imports: 0 });
+    expect(after.imports).toBe(before.imports! + 1);
+  });
+
+  const corruptions: [string, (dir: string) => void, RegExp][] = [
+    ['a letter in a number column', (d) => editLine(join(d, 'results.csv'), 5000, (l) => l.replace(/^(\d+),(\d+),/, '$1,x$2,')), /results\.csv, line 5000, column "raceId": "x\d+" is not an integer/],
+    ['a truncated row', (d) => editLine(join(d, 'pit_stops.csv'), 300, (l) => l.split(',').slice(0, 3).join(',')), /pit_stops\.csv, line 300, column "lap": expected 7 fields, found 3/],
+    ['a missing column', (d) => editLine(join(d, 'qualifying.csv'), 1, (l) => l.replace('driverId', 'driver')), /qualifying\.csv, line 1, column "driverId": missing required column/],
+    ['an empty file', (d) => writeFileSync(join(d, 'drivers.csv'), ''), /drivers\.csv, line 1: file is empty/],
+    ['a wrong encoding', (d) => {
+      const f = join(d, 'circuits.csv');
+      const buf = readFileSync(f);
+      writeFileSync(f, Buffer.concat([buf, Buffer.from([0x80, 0x81, 0x0a])]));
+    }, /circuits\.csv, line \d+: not valid UTF-8/],
+  ];
+  for (const [name, corrupt, message] of corruptions) {
+    it(`rejects ${name} with file, line and column, leaving the database unchanged`, () => {
+      const dir = ergastCopy();
+      corrupt(dir);
+      const before = snapshot(db);
+      expect(() => importData(db, { ergast: dir })).toThrow(message);
+      expect(snapshot(db)).toEqual(before);
+    });
+  }
+
+  it('rolls back everything when a lap file is bad, even after valid Ergast files', () => {
+    const laps = mkdtempSync(join(tmpdir(), 'pitwall-laps-'));
+    cpSync(LAPS_DIR, laps, { recursive: true });
+    const f = join(laps, 'grand_prix', 'transformed_grand_prix_laps_2019.csv');
+    editLine(f, 1234, (l) => l.replace(/^([^,]*),([A-Z]{3}),(\d+),/, '$1,$2,abc,'));
+    const before = snapshot(db);
+    expect(() => importData(db, { ergast: ergastCopy(), laps })).toThrow(
+      /transformed_grand_prix_laps_2019\.csv, line 1234, column "DriverNumber"/,
+    );
+    expect(snapshot(db)).toEqual(before);
+  });
+});
