@@ -1,10 +1,9 @@
 // Import on the real data: idempotent, and all-or-nothing on corrupted copies of real files.
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dbCopy } from '../../../tests/helpers/db.js';
-import { ERGAST_DIR, LAPS_DIR } from '../../../tests/helpers/data.js';
+import { ERGAST_DIR, LAPS_DIR, plainCopy } from '../../../tests/helpers/data.js';
 import type { Db } from './db.js';
 import { importData } from './importer.js';
 import { dbStatus } from './status.js';
@@ -14,11 +13,7 @@ function snapshot(db: Db) {
   return Object.fromEntries(tables.map((t) => [t, (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n]));
 }
 
-function ergastCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pitwall-ergast-'));
-  for (const f of readdirSync(ERGAST_DIR)) copyFileSync(join(ERGAST_DIR, f), join(dir, f));
-  return dir;
-}
+const ergastCopy = (): string => plainCopy(ERGAST_DIR);
 
 function editLine(file: string, line: number, edit: (l: string) => string): void {
   const lines = readFileSync(file, 'utf8').split('\n');
@@ -89,8 +84,7 @@ describe('import of the real data', () => {
   }
 
   it('rolls back everything when a lap file is bad, even after valid Ergast files', () => {
-    const laps = mkdtempSync(join(tmpdir(), 'pitwall-laps-'));
-    cpSync(LAPS_DIR, laps, { recursive: true });
+    const laps = plainCopy(LAPS_DIR);
     const f = join(laps, 'grand_prix', 'transformed_grand_prix_laps_2019.csv');
     editLine(f, 1234, (l) => l.replace(/^([^,]*),([A-Z]{3}),(\d+),/, '$1,$2,abc,'));
     const before = snapshot(db);
