@@ -1,7 +1,76 @@
-export function App() {
+// The main screen: race picker + replay controls on top, timing tower left, tyres/strategy/commentary right;
+// a Models tab. `data-app-state` tells tests and benchmarks when start-up data has loaded.
+import { useEffect, useState } from 'react';
+import type { DeepLink } from './deeplink.js';
+import { StoresContext, useReplay, type Stores } from './stores/index.js';
+import { CommentaryFeed } from './views/CommentaryFeed.js';
+import { DegChart } from './views/DegChart.js';
+import { ModelsView } from './views/ModelsView.js';
+import { RacePicker } from './views/RacePicker.js';
+import { ReplayControls } from './views/ReplayControls.js';
+import { SeekBar } from './views/SeekBar.js';
+import { StrategyCard } from './views/StrategyCard.js';
+import { TimingTower } from './views/TimingTower.js';
+
+type View = 'race' | 'models';
+
+function Shell() {
+  const boot = useReplay((s) => s.boot);
+  const info = useReplay((s) => s.info);
+  const connection = useReplay((s) => s.connection);
+  const [view, setView] = useState<View>('race');
   return (
-    <div data-app-state="ready">
-      <h1>PitWall</h1>
+    <div className="app" data-app-state={boot}>
+      <header className="top">
+        <div className="brand">PitWall</div>
+        <RacePicker />
+        <ReplayControls />
+        <div className="race-name">{info ? `${info.season} ${info.name}` : ''}</div>
+        {connection === 'open' ? null : (
+          <div className="conn" role="alert">
+            {connection === 'closed' ? 'Engine connection lost — retrying…' : 'Connecting to the engine…'}
+          </div>
+        )}
+        <nav className="tabs" role="tablist">
+          {(['race', 'models'] as const).map((v) => (
+            <button
+              key={v}
+              role="tab"
+              aria-selected={view === v}
+              className={view === v ? 'on' : ''}
+              onClick={() => setView(v)}
+            >
+              {v === 'race' ? 'Race' : 'Models'}
+            </button>
+          ))}
+        </nav>
+      </header>
+      <SeekBar />
+      {view === 'race' ? (
+        <main className="race-view">
+          <TimingTower />
+          <div className="side">
+            <DegChart />
+            <StrategyCard />
+            <CommentaryFeed />
+          </div>
+        </main>
+      ) : (
+        <main className="models-main">
+          <ModelsView />
+        </main>
+      )}
     </div>
+  );
+}
+
+export function App({ stores, link }: { stores: Stores; link: DeepLink }) {
+  useEffect(() => {
+    void stores.replay.getState().init(link);
+  }, [stores, link]);
+  return (
+    <StoresContext.Provider value={stores}>
+      <Shell />
+    </StoresContext.Provider>
   );
 }

@@ -61,6 +61,11 @@ export type PitwallClient = {
   [M in ApiMethod]: (...args: Parameters<PitwallApi[M]>) => Promise<Awaited<ReturnType<PitwallApi[M]>>>;
 };
 
+/** What the Electron preload exposes as `window.pitwall`: each named method plus an event subscription. */
+export type PitwallBridge = PitwallClient & {
+  on<E extends EventName>(name: E, handler: (payload: PitwallEvents[E]) => void): () => void;
+};
+
 /** Server → client pushes. */
 export interface PitwallEvents {
   'replay:snapshot': TimingSnapshot;

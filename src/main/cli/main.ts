@@ -8,10 +8,12 @@ import { DataError } from '../data/errors.js';
 import { dbPath } from '../data/paths.js';
 import { openBootstrapped } from '../data/bootstrap.js';
 import type { Db } from '../data/db.js';
+import { parseDevice, setDevicePreference } from '../compute/device.js';
 
 const GLOBAL: OptionSpec[] = [
   { name: 'db', type: 'string', description: 'database file (default: $PITWALL_DB or the app data directory)' },
   { name: 'json', type: 'boolean', description: 'machine-readable JSON output' },
+  { name: 'device', type: 'string', description: 'compute device for models: gpu, cpu or auto (also $PITWALL_DEVICE)' },
   { name: 'help', type: 'boolean', description: 'show help' },
 ];
 
@@ -106,6 +108,13 @@ export async function main(argv: string[]): Promise<number> {
     if (opts.help || !cmd.run) {
       console.log(helpText(path, cmd, all));
       return opts.help ? 0 : 2;
+    }
+    if (opts.device !== undefined) {
+      try {
+        setDevicePreference(parseDevice(opts.device));
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
     }
     const json = Boolean(opts.json);
     const dbFile = dbPath(opts.db as string | undefined);

@@ -1,27 +1,113 @@
 // The one place that loads TensorFlow.js and picks its backend. Models call `loadTf()`; never import tfjs directly.
-// (The compute capability extends this with measured backend choice; the default is wasm, then cpu.)
+//
+// loadTf()                       → wasm (then cpu), as before — unless the user forced a device (--device, PITWALL_DEVICE),
+//                                  then the measured choice within that device
+// loadTf('cpu' | 'wasm' | …)     → that backend, falling back (with a logged reason) to wasm, then cpu
+// loadTf('auto', { workload })   → the backend calibration measured fastest for that workload on this machine
+//                                  (cached per machine; see compute/index.ts and `pitwall doctor`)
+// tfjs keeps one active backend per process: the call switches it. Read results with `await t.data()` (dataSync
+// fails on webgpu in Node).
 import type * as TF from '@tensorflow/tfjs';
+import type { Workload } from './select.js';
 
 export type Tf = typeof TF;
-let loaded: Promise<Tf> | undefined;
+export type TfBackend = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
-export function loadTf(preferred: 'wasm' | 'cpu' = 'wasm'): Promise<Tf> {
-  loaded ??= (async () => {
-    const tf = await import('@tensorflow/tfjs');
-    if (preferred === 'wasm') {
+let tfModule: Promise<Tf> | undefined;
+const registered = new Map<TfBackend, Promise<string | null>>();
+const reported = new Set<string>();
+
+function logOnce(line: string): void {
+  if (reported.has(line)) return;
+  reported.add(line);
+  console.error(line);
+}
+
+export function tfModuleLoaded(): Promise<Tf> {
+  tfModule ??= import('@tensorflow/tfjs');
+  return tfModule;
+}
+
+/** Makes a backend known to tfjs; resolves to null, or to why it cannot be used. */
+function register(name: TfBackend): Promise<string | null> {
+  let p = registered.get(name);
+  if (!p) {
+    p = (async () => {
       try {
-        await import('@tensorflow/tfjs-backend-wasm');
-        if (await tf.setBackend('wasm')) {
-          await tf.ready();
-          return tf;
+        if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+        if (name === 'tensorflow') {
+          const pkgs = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+          let err: unknown;
+          for (const pkg of pkgs) {
+            try {
+              await import(/* @vite-ignore */ pkg);
+              return null;
+            } catch (e) {
+              err = e;
+            }
+          }
+          throw err instanceof Error ? err : new Error('@tensorflow/tfjs-node is not installed');
         }
+        if (name === 'webgpu') {
+          // navigator.gpu from Dawn (the `webgpu` package), then the tfjs webgpu backend registers itself
+          const wg = (await import('webgpu')) as unknown as { create(f: string[]): { requestAdapter(): Promise<unknown> }; globals: object };
+          const gpu = wg.create([]);
+          if (!(await gpu.requestAdapter())) return 'no WebGPU adapter';
+          Object.assign(globalThis, wg.globals);
+          const nav = ((globalThis as { navigator?: object }).navigator ?? {}) as { gpu?: unknown };
+          if (!nav.gpu) Object.defineProperty(globalThis, 'navigator', { value: { ...nav, gpu }, configurable: true, writable: true });
+          await import('@tensorflow/tfjs-backend-webgpu');
+        }
+        return null;
       } catch (e) {
-        console.error(`tfjs: wasm backend unavailable (${(e as Error).message}); using cpu`);
+        return (e as Error).message.split('\n')[0] ?? String(e);
+      }
+    })();
+    registered.set(name, p);
+  }
+  return p;
+}
+
+/** Activates `name` (falling back to wasm, then cpu, with the reason logged once); returns tf and what runs. */
+export async function useTfBackend(name: TfBackend): Promise<{ tf: Tf; backend: TfBackend }> {
+  const tf = await tfModuleLoaded();
+  const chain = [...new Set<TfBackend>([name, 'wasm', 'cpu'])];
+  for (const b of chain) {
+    if (tf.getBackend() === b) return { tf, backend: b };
+    const why = await register(b);
+    let ok = false;
+    let reason = why;
+    if (why === null) {
+      try {
+        ok = await tf.setBackend(b);
+        if (ok) await tf.ready();
+        else reason = 'initialisation failed';
+      } catch (e) {
+        reason = (e as Error).message;
       }
     }
-    await tf.setBackend('cpu');
-    await tf.ready();
-    return tf;
-  })();
-  return loaded;
+    if (ok) return { tf, backend: b };
+    logOnce(`tfjs: ${b} backend unavailable (${reason}); falling back`);
+  }
+  throw new Error('tfjs: no backend could be initialised');
+}
+
+/** Human label of the active backend, for training logs ("training on webgpu (GPU)"). */
+export function describeTfBackend(tf: Tf): string {
+  const b = tf.getBackend();
+  return `${b} (${b === 'webgpu' ? 'GPU' : b === 'tensorflow' ? 'libtensorflow' : 'CPU'})`;
+}
+
+export async function loadTf(preferred?: TfBackend | 'auto', opts: { workload?: Workload } = {}): Promise<Tf> {
+  let name: TfBackend = preferred && preferred !== 'auto' ? preferred : 'wasm';
+  if (preferred === 'auto' || preferred === undefined) {
+    const { devicePreference } = await import('./device.js');
+    const device = devicePreference();
+    if (preferred === 'auto' || device !== 'auto') {
+      const { backendFor } = await import('./index.js');
+      const choice = await backendFor(opts.workload ?? 'batch-infer', { device });
+      if (choice.backend.startsWith('tfjs:')) name = choice.backend.slice(5) as TfBackend;
+    }
+  }
+  return (await useTfBackend(name)).tf;
 }

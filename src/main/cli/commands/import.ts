@@ -3,6 +3,8 @@ import { UsageError } from '../command.js';
 import { openDb } from '../../data/db.js';
 import { importData } from '../../data/importer.js';
 import { progressReporter } from '../progress.js';
+import { hasMonitorTables } from '../../monitoring/alerts.js';
+import { joinOutcomes } from '../../monitoring/log.js';
 
 export const command: Command = {
   name: 'import',
@@ -21,6 +23,9 @@ export const command: Command = {
       const bar = progressReporter('import');
       const report = importData(db, { ergast, laps, onProgress: (phase, d, t) => bar.update(d, t, phase) });
       bar.done();
+      // Newly imported results are the outcomes of earlier predictions: join them (rolling accuracy, alerts).
+      const joined = hasMonitorTables(db) ? joinOutcomes(db) : null;
+      if (joined) Object.assign(report, { outcomes: joined });
       ctx.print(
         report,
         `imported ${report.rows} rows from ${report.files} files in ${report.seconds.toFixed(1)} s\n` +

@@ -1,0 +1,137 @@
+// Benchmark: the app in headless Chromium against `pitwall serve`. Prints one JSON object:
+//  readyMs — `pitwall serve` process start → data-app-state="ready" on the 2023 Bahrain deep link (target < 2000; median of 3)
+//  fps     — requestAnimationFrame rate while the replay streams at 100× (target ≥ 55, headless)
+// usage: npm run bench:ui [-- --db FILE]   (default: PITWALL_DB or the app's database, bootstrapped first if new)
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openBootstrapped } from '../out/main/data/bootstrap.js';
+import { dbPath } from '../out/main/data/paths.js';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+const argDb = process.argv.indexOf('--db');
+const dbFile = dbPath(argDb > 0 ? process.argv[argDb + 1] : process.env.PITWALL_DB);
+const RUNS = 3;
+const FPS_MS = 6000;
+const LINK = '?season=2023&round=1&speed=100&play=1';
+
+// Untimed preparation: a built renderer and a bootstrapped database.
+execFileSync(process.execPath, ['scripts/build.mjs', 'renderer'], { stdio: ['ignore', 'ignore', 'inherit'] });
+openBootstrapped(dbFile).close();
+
+const profile = mkdtempSync(join(tmpdir(), 'pitwall-bench-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1366, height: 768 },
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+const page = context.pages()[0] ?? (await context.newPage());
+const errors = [];
+page.on('pageerror', (e) => errors.push(String(e)));
+
+function startServe() {
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['bin/pitwall.mjs', 'serve', '--port', '0', '--db', dbFile, '--json'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const m = /"url":"([^"]+)"/.exec(buf);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (c) => reject(new Error(`serve exited ${c}`)));
+  });
+  return { t0, child, url };
+}
+const stop = (child) =>
+  new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM'))));
+
+const ready = [];
+const listening = [];
+let fps = null;
+let frames = null;
+let lapsAdvanced = null;
+for (let i = 0; i < RUNS; i++) {
+  await page.goto('about:blank');
+  const { t0, child, url } = startServe();
+  const base = await url;
+  listening.push(performance.now() - t0);
+  await page.goto(base + LINK);
+  await page.waitForSelector('[data-app-state="ready"]', { timeout: 30_000 });
+  ready.push(performance.now() - t0);
+  if (i === RUNS - 1) {
+    // Frame rate while the tower, seek bar and feed stream at 100×.
+    const lap0 = await page.evaluate(
+      () => document.querySelector('[data-testid="replay-lap"] b')?.textContent ?? '0',
+    );
+    const r = await page.evaluate(
+      (ms) =>
+        new Promise((resolve) => {
+          const times = [];
+          const start = performance.now();
+          const tick = (t) => {
+            times.push(t);
+            if (t - start < ms) requestAnimationFrame(tick);
+            else {
+              const gaps = times
+                .slice(1)
+                .map((x, k) => x - times[k])
+                .sort((a, b) => a - b);
+              resolve({
+                frames: times.length,
+                seconds: (t - start) / 1000,
+                p95FrameMs: gaps[Math.floor(gaps.length * 0.95)] ?? null,
+              });
+            }
+          };
+          requestAnimationFrame(tick);
+        }),
+      FPS_MS,
+    );
+    const lap1 = await page.evaluate(
+      () => document.querySelector('[data-testid="replay-lap"] b')?.textContent ?? '0',
+    );
+    fps = r.frames / r.seconds;
+    frames = r;
+    lapsAdvanced = Number(lap1) - Number(lap0);
+  }
+  await stop(child);
+}
+await context.close();
+rmSync(profile, { recursive: true, force: true });
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(
+  JSON.stringify({
+    readyMs: Math.round(median(ready)),
+    readyRunsMs: ready.map(Math.round),
+    listeningMs: Math.round(median(listening)),
+    readyTargetMs: 2000,
+    fps: Math.round(fps * 10) / 10,
+    fpsTarget: 55,
+    p95FrameMs: frames?.p95FrameMs === null ? null : Math.round(frames.p95FrameMs * 10) / 10,
+    fpsWindowS: frames?.seconds,
+    lapsAdvancedDuringFpsWindow: lapsAdvanced,
+    speed: 100,
+    viewport: '1366x768',
+    pageErrors: errors.slice(0, 3),
+  }),
+);

@@ -1,0 +1,41 @@
+// The engine side of the desktop app: one Session per window, calls dispatched to the same handlers as
+// `pitwall serve`, each session's pushes addressed to its window. Runs in the utility process (engine-process.ts).
+import { dispatch } from '../engine/handlers.js';
+import { Session, type Engine } from '../engine/session.js';
+import type { FromEngine, ToEngine } from './protocol.js';
+
+export interface EngineHost {
+  handle(msg: ToEngine): Promise<void>;
+  dispose(): void;
+}
+
+export function createEngineHost(engine: Engine, post: (msg: FromEngine) => void): EngineHost {
+  const sessions = new Map<number, Session>();
+  const sessionFor = (window: number): Session => {
+    let s = sessions.get(window);
+    if (!s) {
+      s = new Session(engine, (name, payload) => post({ kind: 'event', window, name, payload }));
+      sessions.set(window, s);
+    }
+    return s;
+  };
+  return {
+    async handle(msg) {
+      if (msg.kind === 'close') {
+        sessions.get(msg.window)?.dispose();
+        sessions.delete(msg.window);
+        return;
+      }
+      try {
+        const value = await dispatch(sessionFor(msg.window), msg.method, msg.args);
+        post({ kind: 'result', id: msg.id, ok: true, value: value ?? null });
+      } catch (e) {
+        post({ kind: 'result', id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+      }
+    },
+    dispose() {
+      for (const s of sessions.values()) s.dispose();
+      sessions.clear();
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import type { Command, CommandContext } from '../command.js';
+import { UsageError } from '../command.js';
+import { artifactsDir } from '../../data/paths.js';
+
+const req = (ctx: CommandContext, name: string): number => {
+  const v = ctx.opts[name];
+  if (v === undefined || !Number.isFinite(Number(v))) throw new UsageError(`--${name} is required (a number)`);
+  return Number(v);
+};
+const reqStr = (ctx: CommandContext, name: string): string => {
+  const v = ctx.opts[name];
+  if (typeof v !== 'string' || !v) throw new UsageError(`--${name} is required`);
+  return v;
+};
+const fmt = (s: { time: number; position: number; plan: string; timeCi95?: number; positionCi95?: number }): string =>
+  `${s.time.toFixed(2)} s${s.timeCi95 !== undefined ? ` ±${s.timeCi95.toFixed(2)}` : ''}  P${s.position.toFixed(s.positionCi95 !== undefined ? 2 : 0)}` +
+  `${s.positionCi95 !== undefined ? ` ±${s.positionCi95.toFixed(2)}` : ''}  ${s.plan}`;
+
+const train: Command = {
+  name: 'train',
+  summary: 'train the PPO pit-strategy agent for one circuit (writes models/strategy/<circuit>.json)',
+  usage: 'pitwall strategy train --circuit bahrain [--season 2023] [--driver max_verstappen] [--steps N] [--seed N]',
+  options: [
+    { name: 'circuit', type: 'string', description: 'circuit_ref (bahrain, monza, …)' },
+    { name: 'season', type: 'number', description: 'train on this season’s race at the circuit (default: newest)' },
+    { name: 'driver', type: 'string', description: 'the car the agent drives (default: the winner)' },
+    { name: 'steps', type: 'number', description: 'environment steps', default: 300000 },
+    { name: 'seed', type: 'number', description: 'seed', default: 1 },
+    { name: 'out', type: 'string', description: 'checkpoint folder (default: models/strategy)' },
+  ],
+  async run(ctx) {
+    const { trainCircuit } = await import('../../strategy/train.js');
+    const circuit = reqStr(ctx, 'circuit');
+    let last = 0;
+    const { checkpoint: cp, file } = await trainCircuit(
+      ctx.db(),
+      {
+        circuit,
+        season: ctx.opts.season !== undefined ? Number(ctx.opts.season) : undefined,
+        driver: ctx.opts.driver as string | undefined,
+        steps: Number(ctx.opts.steps ?? 300000),
+        seed: Number(ctx.opts.seed ?? 1),
+        outDir: ctx.opts.out as string | undefined,
+        runsDir: artifactsDir(ctx.dbFile),
+        trackingDbFile: ctx.dbFile,
+      },
+      (p) => {
+        if (!ctx.json && p.evalTime !== undefined && p.seconds - last > 5) {
+          last = p.seconds;
+          ctx.log(`iter ${p.iteration}  steps ${p.steps}  ${p.seconds.toFixed(0)} s  return ${p.meanReturn.toFixed(2)}  greedy ${p.evalTime.toFixed(2)} s P${p.evalPosition}`);
+        }
+      },
+    );
+    const { curve: _c, ...meta } = cp;
+    void _c;
+    ctx.print(
+      { file, circuit: meta.circuit, season: meta.season, round: meta.round, driver: meta.driver, steps: meta.steps, seconds: meta.seconds, best: meta.best },
+      `trained ${meta.circuit} (${meta.season} round ${meta.round}, ${meta.driver}) in ${meta.seconds.toFixed(1)} s, ${meta.steps} steps; ` +
+        `best greedy race time ${meta.best.time.toFixed(2)} s (P${meta.best.position}) → ${file}`,
+    );
+  },
+};
+
+const evaluate: Command = {
+  name: 'evaluate',
+  summary: 'PPO vs DP optimum, best fixed 1-/2-stop plan and the actual strategy on a real race',
+  usage: 'pitwall strategy evaluate --season 2023 --round 1 --driver max_verstappen [--stochastic --seeds 1000] [--json]',
+  options: [
+    { name: 'season', type: 'number', description: 'season' },
+    { name: 'round', type: 'number', description: 'round' },
+    { name: 'driver', type: 'string', description: 'driver_ref or code' },
+    { name: 'stochastic', type: 'boolean', description: 'Monte-Carlo comparison with random SC/VSC/red flags and noise' },
+    { name: 'seeds', type: 'number', description: 'seeds for --stochastic', default: 1000 },
+    { name: 'model', type: 'string', description: 'checkpoint file (default: models/strategy/<circuit>.json)' },
+  ],
+  async run(ctx) {
+    const { evaluateStrategy } = await import('../../strategy/evaluate.js');
+    const { readCheckpointFile } = await import('../../strategy/checkpoint.js');
+    const r = await evaluateStrategy(ctx.db(), {
+      season: req(ctx, 'season'),
+      round: req(ctx, 'round'),
+      driver: reqStr(ctx, 'driver'),
+      stochastic: ctx.opts.stochastic === true,
+      seeds: Number(ctx.opts.seeds ?? 1000),
+      checkpoint: typeof ctx.opts.model === 'string' ? readCheckpointFile(ctx.opts.model) : undefined,
+    });
+    const lines = [
+      `${r.season} round ${r.round} (${r.circuit}), ${r.driver}, ${r.mode}${r.mode === 'stochastic' ? `, ${r.seeds} seeds` : ''}`,
+      `  ppo         ${fmt(r.ppo)}`,
+      `  dp_optimum  ${fmt(r.dp_optimum)}`,
+      `  best_fixed  ${fmt(r.best_fixed)}`,
+      `  actual      ${fmt(r.actual)}`,
+    ];
+    if (r.checkpoint.stale) lines.push(`  note: the simulator's calibration changed since this agent was trained: retrain with \`pitwall strategy train --circuit ${r.circuit}\``);
+    if (r.ppoMinusBestFixed) {
+      const d = r.ppoMinusBestFixed;
+      lines.push(`  ppo − best fixed: ${d.time.toFixed(2)} ± ${d.timeCi95.toFixed(2)} s, ${d.position.toFixed(3)} ± ${d.positionCi95.toFixed(3)} places`);
+    }
+    ctx.print(r, lines.join('\n'));
+  },
+};
+
+const recommendCmd: Command = {
+  name: 'recommend',
+  summary: 'pit recommendation for a driver at a lap: action, expected gain, plans, counterfactuals',
+  usage: 'pitwall strategy recommend --season 2023 --round 1 --lap 20 --driver max_verstappen [--seeds 200] [--json]',
+  options: [
+    { name: 'season', type: 'number', description: 'season' },
+    { name: 'round', type: 'number', description: 'round' },
+    { name: 'lap', type: 'number', description: 'the lap being driven (box at its end)' },
+    { name: 'driver', type: 'string', description: 'driver_ref or code' },
+    { name: 'seeds', type: 'number', description: 'Monte-Carlo runs per option', default: 200 },
+  ],
+  async run(ctx) {
+    const { recommend } = await import('../../strategy/recommend.js');
+    const r = await recommend(ctx.db(), {
+      season: req(ctx, 'season'),
+      round: req(ctx, 'round'),
+      lap: req(ctx, 'lap'),
+      driver: reqStr(ctx, 'driver'),
+      seeds: Number(ctx.opts.seeds ?? 200),
+    });
+    ctx.print(
+      r,
+      [
+        r.headline,
+        ...r.plans.map((p) => `  ${p.deltaToBest === 0 ? '*' : ' '} ${p.label.padEnd(48)} +${p.deltaToBest.toFixed(1)} s  P${p.expectedPosition.toFixed(1)}`),
+        ...r.counterfactuals.map((c) => `  · ${c}`),
+      ].join('\n'),
+    );
+  },
+};
+
+const validate: Command = {
+  name: 'validate',
+  summary: 'simulator vs real races (actual strategies): MAE of race time and position per circuit; writes a report',
+  usage: 'pitwall strategy validate [--from 2018] [--to 2024] [--out docs/strategy-validation.md]',
+  options: [
+    { name: 'from', type: 'number', description: 'first season', default: 2018 },
+    { name: 'to', type: 'number', description: 'last season', default: 2024 },
+    { name: 'out', type: 'string', description: 'write the Markdown report here' },
+  ],
+  async run(ctx) {
+    const { validateSimulator, validationMarkdown } = await import('../../strategy/validate.js');
+    const { writeFileSync } = await import('node:fs');
+    const v = await validateSimulator(ctx.db(), Number(ctx.opts.from ?? 2018), Number(ctx.opts.to ?? 2024));
+    const md = validationMarkdown(v);
+    if (typeof ctx.opts.out === 'string') writeFileSync(ctx.opts.out, md);
+    ctx.print(v, md);
+  },
+};
+
+export const command: Command = {
+  name: 'strategy',
+  summary: 'race strategy: simulator validation, PPO training/evaluation, live pit recommendations',
+  subcommands: [train, evaluate, recommendCmd, validate],
+};

@@ -1,0 +1,76 @@
+// Times each workload once on every available backend of its runtime (warm-up, then a few steps; median).
+import type { BackendId, BackendProbe } from './probe.js';
+import { WORKLOADS, type Timing, type Workload } from './select.js';
+import { useTfBackend, type TfBackend } from './tf.js';
+import { prepareOrt, prepareTf, type WorkloadRun } from './workloads.js';
+
+export interface MeasureOptions {
+  reps?: number;
+  /** Stop adding reps after this much time (ms) has been spent on one pair. */
+  budgetMs?: number;
+  /** Workload size multiplier (bench: larger batches). */
+  scale?: number;
+  /** A warm-up slower than this (ms) is recorded as the estimate without further steps (clearly not the winner). */
+  cutoffMs?: number;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export async function measure(workload: Workload, backend: BackendId, opts: MeasureOptions = {}): Promise<Timing> {
+  const reps = opts.reps ?? 3;
+  const budget = opts.budgetMs ?? 1500;
+  let run: WorkloadRun | undefined;
+  try {
+    if (backend.startsWith('tfjs:')) {
+      const want = backend.slice(5) as TfBackend;
+      const { tf, backend: got } = await useTfBackend(want);
+      if (got !== want) throw new Error(`${want} could not be initialised (got ${got})`);
+      run = await prepareTf(tf, workload as Exclude<Workload, 'ort-infer'>, opts.scale);
+    } else {
+      run = await prepareOrt(backend.slice(4), opts.scale);
+    }
+    const w0 = performance.now();
+    await run.step(); // warm-up: kernels compiled, memory allocated
+    const warm = performance.now() - w0;
+    if (opts.cutoffMs !== undefined && warm > opts.cutoffMs) {
+      return { workload, backend, median_ms: Math.round(warm * 1000) / 1000, reps: 0, note: 'warm-up only: far slower than the best' };
+    }
+    const times: number[] = [];
+    const start = performance.now();
+    while (times.length < reps && (times.length === 0 || performance.now() - start < budget)) {
+      const t0 = performance.now();
+      await run.step();
+      times.push(performance.now() - t0);
+    }
+    return { workload, backend, median_ms: Math.round(median(times) * 1000) / 1000, reps: times.length };
+  } catch (e) {
+    return { workload, backend, median_ms: null, reps: 0, error: (e as Error).message.split('\n')[0] };
+  } finally {
+    run?.dispose();
+  }
+}
+
+/** Every workload × every available backend of its runtime. */
+export async function calibrateAll(probes: BackendProbe[], opts: MeasureOptions & { workloads?: Workload[] } = {}): Promise<Timing[]> {
+  const out: Timing[] = [];
+  for (const w of WORKLOADS) {
+    if (opts.workloads && !opts.workloads.includes(w.name)) continue;
+    let best = Infinity;
+    // the usual winners first, so the others can be cut short once they are clearly slower
+    const order = probes.filter((p) => p.runtime === w.runtime && p.available).sort((a, b) => rank(a.id) - rank(b.id));
+    for (const p of order) {
+      const t = await measure(w.name, p.id, { ...opts, cutoffMs: opts.cutoffMs ?? (Number.isFinite(best) ? 4 * best : undefined) });
+      if (t.median_ms !== null) best = Math.min(best, t.median_ms);
+      out.push(t);
+    }
+  }
+  if (out.some((t) => t.backend.startsWith('tfjs:'))) await useTfBackend('wasm');
+  return out;
+}
+
+const FIRST: string[] = ['tfjs:wasm', 'tfjs:tensorflow', 'ort:cpu'];
+const rank = (id: string): number => (FIRST.includes(id) ? FIRST.indexOf(id) : FIRST.length);

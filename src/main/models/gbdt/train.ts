@@ -1,0 +1,400 @@
+// Histogram GBDT training (LightGBM-style): uint8 bins (column-major for partitions, a row-major copy for
+// histograms), leaf-wise growth with numLeaves/maxDepth, second-order gain with L2, histogram subtraction (build the
+// smaller child, subtract for the larger), per-tree feature subsampling, per-round bagging, early stopping on a
+// validation set. Deterministic per seed.
+import { applyBins, fitBins, type BinMapper, type Matrix } from './binning.js';
+import { gradients, initScore, metric, type Labels, type Objective } from './objective.js';
+import { Tree } from './tree.js';
+import { GbdtModel } from './model.js';
+
+export interface GbdtParams {
+  objective: Objective;
+  numRounds: number;
+  learningRate: number;
+  /** Max leaves per tree (leaf-wise growth). */
+  numLeaves: number;
+  /** Max depth; 0 = unlimited. */
+  maxDepth: number;
+  minDataInLeaf: number;
+  minSumHessian: number;
+  lambdaL2: number;
+  minGainToSplit: number;
+  featureFraction: number;
+  baggingFraction: number;
+  maxBins: number;
+  /** Stop when the validation metric has not improved for this many rounds; 0 = off. */
+  earlyStoppingRounds: number;
+  huberDelta: number;
+  seed: number;
+}
+
+export const DEFAULT_PARAMS: GbdtParams = {
+  objective: 'regression',
+  numRounds: 100,
+  learningRate: 0.1,
+  numLeaves: 31,
+  maxDepth: 0,
+  minDataInLeaf: 20,
+  minSumHessian: 1e-3,
+  lambdaL2: 0,
+  minGainToSplit: 0,
+  featureFraction: 1,
+  baggingFraction: 1,
+  maxBins: 255,
+  earlyStoppingRounds: 0,
+  huberDelta: 1,
+  seed: 0,
+};
+
+export interface GbdtDataset extends Labels {
+  /** Row-major features, rows × cols; NaN = missing. */
+  x: Matrix;
+  rows: number;
+  cols: number;
+  /** Per-row starting margin (like XGBoost's base_margin): boosting starts from it; not part of the model. */
+  baseMargin?: ArrayLike<number>;
+}
+
+export interface TrainOptions {
+  featureNames?: string[];
+  /** Custom validation metric on raw scores (lower = better); defaults to the objective's. */
+  validMetric?: (raw: Float64Array, valid: GbdtDataset) => number;
+  onRound?: (round: number, train: number, valid: number | undefined) => void;
+}
+
+/** Small deterministic PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0 || 0x9e3779b9;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Split {
+  gain: number;
+  feature: number;
+  bin: number;
+  missingLeft: boolean;
+  lG: number;
+  lH: number;
+  lC: number;
+}
+
+interface Leaf {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  g: number;
+  h: number;
+  hist: Float64Array;
+  split: Split | null;
+}
+
+export function trainGbdt(train: GbdtDataset, params: Partial<GbdtParams> = {}, valid?: GbdtDataset, opts: TrainOptions = {}): GbdtModel {
+  const p: GbdtParams = { ...DEFAULT_PARAMS, ...params };
+  const { rows, cols } = train;
+  if (rows === 0) throw new Error('trainGbdt: no training rows');
+  if (train.x.length !== rows * cols) throw new Error(`trainGbdt: x has ${train.x.length} values, expected ${rows}×${cols}`);
+  const map = fitBins(train.x, rows, cols, p.maxBins);
+  const B = applyBins(map, train.x, rows, cols);
+  const grower = new TreeGrower(map, B, rows, cols, p, (p.objective === 'regression' || p.objective === 'huber') && !train.weight);
+  const rand = rng(p.seed);
+
+  const init = initScore(p.objective, train, rows);
+  const F = Float64Array.from({ length: rows }, (_, i) => init + (train.baseMargin ? train.baseMargin[i]! : 0));
+  const g = new Float64Array(rows);
+  const h = new Float64Array(rows);
+  const VF = valid ? Float64Array.from({ length: valid.rows }, (_, i) => init + (valid.baseMargin ? valid.baseMargin[i]! : 0)) : undefined;
+  const trees: Tree[] = [];
+  let best = Infinity;
+  let bestIter = 0;
+  const inBag = new Uint8Array(rows);
+  const k = Math.max(1, Math.round(p.featureFraction * cols));
+  const feats = Int32Array.from({ length: cols }, (_, i) => i);
+
+  for (let it = 0; it < p.numRounds; it++) {
+    gradients(p.objective, train, rows, F, g, h, p.huberDelta);
+    // bagging (by group when groups exist)
+    let nBag = rows;
+    if (p.baggingFraction < 1) {
+      nBag = 0;
+      if (train.group) {
+        let keep = false;
+        for (let i = 0; i < rows; i++) {
+          if (i === 0 || train.group[i] !== train.group[i - 1]) keep = rand() < p.baggingFraction;
+          inBag[i] = keep ? 1 : 0;
+          nBag += inBag[i]!;
+        }
+      } else
+        for (let i = 0; i < rows; i++) {
+          inBag[i] = rand() < p.baggingFraction ? 1 : 0;
+          nBag += inBag[i]!;
+        }
+    } else inBag.fill(1);
+    // feature subset: partial Fisher–Yates
+    for (let i = 0; i < k && k < cols; i++) {
+      const j = i + Math.floor(rand() * (cols - i));
+      const t = feats[i]!;
+      feats[i] = feats[j]!;
+      feats[j] = t;
+    }
+    const used = k < cols ? feats.slice(0, k).sort() : feats;
+    const tree = grower.grow(g, h, inBag, nBag, used, F);
+    // out-of-bag rows: route by bins
+    if (nBag < rows) for (let r = 0; r < rows; r++) if (!inBag[r]) F[r]! += grower.predictBinned(tree, r);
+    trees.push(tree);
+    let vm: number | undefined;
+    if (valid && VF) {
+      for (let r = 0; r < valid.rows; r++) VF[r]! += tree.predictRow(valid.x, cols, r);
+      vm = opts.validMetric ? opts.validMetric(VF, valid) : metric(p.objective, valid, valid.rows, VF);
+      if (vm < best - 1e-12) {
+        best = vm;
+        bestIter = it + 1;
+      } else if (p.earlyStoppingRounds > 0 && it + 1 - bestIter >= p.earlyStoppingRounds) break;
+    }
+    if (opts.onRound) opts.onRound(it + 1, metric(p.objective, train, rows, F), vm);
+  }
+  const keep = valid && p.earlyStoppingRounds > 0 ? Math.max(1, bestIter) : trees.length;
+  return new GbdtModel({
+    objective: p.objective,
+    numFeatures: cols,
+    featureNames: opts.featureNames ?? Array.from({ length: cols }, (_, i) => `f${i}`),
+    initScore: init,
+    trees: trees.slice(0, keep),
+    bestIteration: keep,
+    params: p,
+  });
+}
+
+/** Grows one tree on the binned matrix; writes the leaf outputs into F for in-bag rows. */
+class TreeGrower {
+  private readonly off: Int32Array; // first histogram slot of each feature
+  private readonly nBins: Int32Array; // slots per feature (non-NaN bins + NaN bin)
+  private readonly size: number;
+  private readonly order: Int32Array;
+  private readonly tmp: Int32Array;
+  /** Row-major copy of the bins (histograms are built row-wise). */
+  private readonly R: Uint8Array;
+  private readonly usedOff: Int32Array;
+  private readonly pool: Float64Array[] = [];
+
+  constructor(
+    private readonly map: BinMapper,
+    private readonly B: Uint8Array,
+    private readonly rows: number,
+    private readonly cols: number,
+    private readonly p: GbdtParams,
+    /** Every hessian is 1 (unweighted L2/Huber): the count slot doubles as the hessian sum. */
+    private readonly unitHess: boolean,
+  ) {
+    this.off = new Int32Array(cols);
+    this.nBins = new Int32Array(cols);
+    let o = 0;
+    for (let f = 0; f < cols; f++) {
+      this.off[f] = o;
+      this.nBins[f] = map.nanBin[f]! + 1;
+      o += this.nBins[f]!;
+    }
+    this.size = o * 3;
+    this.order = new Int32Array(rows);
+    this.tmp = new Int32Array(rows);
+    this.usedOff = new Int32Array(cols);
+    this.R = new Uint8Array(rows * cols);
+    for (let f = 0; f < cols; f++) for (let r = 0; r < rows; r++) this.R[r * cols + f] = B[f * rows + r]!;
+  }
+
+  private alloc(): Float64Array {
+    const a = this.pool.pop();
+    if (a) {
+      a.fill(0);
+      return a;
+    }
+    return new Float64Array(this.size);
+  }
+
+  private buildHist(hist: Float64Array, start: number, end: number, g: Float64Array, h: Float64Array, used: Int32Array): void {
+    const { R, cols, order, usedOff } = this;
+    // row-wise: each row's gradients are read once, its bins sequentially (row-major copy of the bins)
+    const nu = used.length;
+    for (let u = 0; u < nu; u++) usedOff[u] = this.off[used[u]!]! * 3;
+    for (let i = start; i < end; i++) {
+      const r = order[i]!;
+      const gr = g[r]!;
+      const hr = h[r]!;
+      const base = r * cols;
+      if (this.unitHess)
+        for (let u = 0; u < nu; u++) {
+          const k = usedOff[u]! + R[base + used[u]!]! * 3;
+          hist[k]! += gr;
+          hist[k + 2]! += 1;
+        }
+      else
+        for (let u = 0; u < nu; u++) {
+          const k = usedOff[u]! + R[base + used[u]!]! * 3;
+          hist[k]! += gr;
+          hist[k + 1]! += hr;
+          hist[k + 2]! += 1;
+        }
+    }
+  }
+
+  private bestSplit(leaf: Leaf, used: Int32Array): Split | null {
+    const { p } = this;
+    if (p.maxDepth > 0 && leaf.depth >= p.maxDepth) return null;
+    const n = leaf.end - leaf.start;
+    if (n < 2 * p.minDataInLeaf) return null;
+    const lam = p.lambdaL2;
+    const G = leaf.g;
+    const H = leaf.h;
+    const parent = (G * G) / (H + lam);
+    let best: Split | null = null;
+    const hist = leaf.hist;
+    const hs = this.unitHess ? 2 : 1; // slot holding the hessian sum
+    for (let u = 0; u < used.length; u++) {
+      const f = used[u]!;
+      const o = this.off[f]! * 3;
+      const nan = this.map.nanBin[f]!;
+      const nk = o + nan * 3;
+      const nG = hist[nk]!;
+      const nH = hist[nk + hs]!;
+      const nC = hist[nk + 2]!;
+      let lG = 0;
+      let lH = 0;
+      let lC = 0;
+      const last = nC > 0 ? nan : nan - 1; // with NaNs, "all non-NaN left" is a split too
+      for (let b = 0; b < last; b++) {
+        const k = o + b * 3;
+        lG += hist[k]!;
+        lH += hist[k + hs]!;
+        lC += hist[k + 2]!;
+        for (let m = 0; m < (nC > 0 ? 2 : 1); m++) {
+          const ml = m === 1;
+          if (ml && b === nan - 1) continue; // everything left
+          const LG = ml ? lG + nG : lG;
+          const LH = ml ? lH + nH : lH;
+          const LC = ml ? lC + nC : lC;
+          const RC = n - LC;
+          if (LC < p.minDataInLeaf || RC < p.minDataInLeaf) continue;
+          const RH = H - LH;
+          if (LH < p.minSumHessian || RH < p.minSumHessian) continue;
+          const RG = G - LG;
+          const gain = (LG * LG) / (LH + lam) + (RG * RG) / (RH + lam) - parent;
+          if (gain > p.minGainToSplit && (!best || gain > best.gain))
+            best = { gain, feature: f, bin: b, missingLeft: ml, lG: LG, lH: LH, lC: LC };
+        }
+      }
+    }
+    return best;
+  }
+
+  grow(g: Float64Array, h: Float64Array, inBag: Uint8Array, nBag: number, used: Int32Array, F: Float64Array): Tree {
+    const { order, B, rows, p } = this;
+    let n = 0;
+    for (let r = 0; r < rows; r++) if (inBag[r]) order[n++] = r;
+    const feature: number[] = [-1];
+    const threshold: number[] = [0];
+    const binThr: number[] = [0];
+    const left: number[] = [-1];
+    const right: number[] = [-1];
+    const missingLeft: number[] = [0];
+    const gain: number[] = [0];
+    const cover: number[] = [0];
+    let G = 0;
+    let H = 0;
+    for (let i = 0; i < nBag; i++) {
+      G += g[order[i]!]!;
+      H += h[order[i]!]!;
+    }
+    cover[0] = H;
+    const root: Leaf = { node: 0, start: 0, end: nBag, depth: 0, g: G, h: H, hist: this.alloc(), split: null };
+    this.buildHist(root.hist, 0, nBag, g, h, used);
+    root.split = this.bestSplit(root, used);
+    const leaves: Leaf[] = [root];
+    while (leaves.length < p.numLeaves) {
+      let bi = -1;
+      for (let i = 0; i < leaves.length; i++) {
+        const s = leaves[i]!.split;
+        if (s && (bi < 0 || s.gain > leaves[bi]!.split!.gain)) bi = i;
+      }
+      if (bi < 0) break;
+      const leaf = leaves[bi]!;
+      const s = leaf.split!;
+      // partition rows of the leaf
+      const base = s.feature * rows;
+      const nan = this.map.nanBin[s.feature]!;
+      let l = leaf.start;
+      let t = 0;
+      for (let i = leaf.start; i < leaf.end; i++) {
+        const r = order[i]!;
+        const b = B[base + r]!;
+        if (b === nan ? s.missingLeft : b <= s.bin) order[l++] = r;
+        else this.tmp[t++] = r;
+      }
+      order.set(this.tmp.subarray(0, t), l);
+      const ln = feature.length;
+      const rn = ln + 1;
+      for (const arr of [feature, left, right]) arr.push(-1, -1);
+      for (const arr of [threshold, binThr, missingLeft, gain]) arr.push(0, 0);
+      cover.push(s.lH, leaf.h - s.lH);
+      feature[leaf.node] = s.feature;
+      threshold[leaf.node] = this.map.uppers[s.feature]![s.bin]!;
+      binThr[leaf.node] = s.bin;
+      missingLeft[leaf.node] = s.missingLeft ? 1 : 0;
+      left[leaf.node] = ln;
+      right[leaf.node] = rn;
+      gain[leaf.node] = s.gain;
+      const L: Leaf = { node: ln, start: leaf.start, end: l, depth: leaf.depth + 1, g: s.lG, h: s.lH, hist: leaf.hist, split: null };
+      const R: Leaf = { node: rn, start: l, end: leaf.end, depth: leaf.depth + 1, g: leaf.g - s.lG, h: leaf.h - s.lH, hist: leaf.hist, split: null };
+      const [small, large] = L.end - L.start <= R.end - R.start ? [L, R] : [R, L];
+      small.hist = this.alloc();
+      this.buildHist(small.hist, small.start, small.end, g, h, used);
+      // large = parent − small (in place in the parent's buffer)
+      const ph = large.hist;
+      const sh = small.hist;
+      for (let i = 0; i < ph.length; i++) ph[i]! -= sh[i]!;
+      L.split = this.bestSplit(L, used);
+      R.split = this.bestSplit(R, used);
+      leaves.splice(bi, 1, L, R);
+    }
+    const value = new Float64Array(feature.length);
+    for (const leaf of leaves) {
+      const v = (-leaf.g / (leaf.h + p.lambdaL2)) * p.learningRate;
+      value[leaf.node] = v;
+      for (let i = leaf.start; i < leaf.end; i++) F[order[i]!]! += v;
+      this.pool.push(leaf.hist);
+    }
+    const tree = new Tree(
+      Int32Array.from(feature),
+      Float64Array.from(threshold),
+      Int32Array.from(left),
+      Int32Array.from(right),
+      Uint8Array.from(missingLeft),
+      value,
+      Float64Array.from(gain),
+      Float64Array.from(cover),
+    );
+    this.binThr.set(tree, Int32Array.from(binThr));
+    return tree;
+  }
+
+  private readonly binThr = new WeakMap<Tree, Int32Array>();
+
+  predictBinned(tree: Tree, r: number): number {
+    const bt = this.binThr.get(tree)!;
+    let n = 0;
+    while (tree.feature[n]! >= 0) {
+      const f = tree.feature[n]!;
+      const b = this.B[f * this.rows + r]!;
+      const goLeft = b === this.map.nanBin[f] ? tree.missingLeft[n] === 1 : b <= bt[n]!;
+      n = goLeft ? tree.left[n]! : tree.right[n]!;
+    }
+    return tree.value[n]!;
+  }
+}
+
+export { type Matrix };

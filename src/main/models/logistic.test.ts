@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { rng } from './gbdt/index.js';
+import { fitConditionalLogit, fitLogistic, logisticMargin } from './logistic.js';
+
+describe('logistic models', () => {
+  it('conditional logit recovers the utility weights of simulated races (Gumbel noise)', () => {
+    const r = rng(3);
+    const groups = 3000;
+    const size = 6;
+    const rows = groups * size;
+    const x = new Float64Array(rows * 2);
+    const y = new Float64Array(rows);
+    const g = new Int32Array(rows);
+    for (let k = 0; k < groups; k++) {
+      let best = -1;
+      let bv = -Infinity;
+      for (let j = 0; j < size; j++) {
+        const i = k * size + j;
+        g[i] = k;
+        x[2 * i] = r() * 2 - 1;
+        x[2 * i + 1] = r() * 2 - 1;
+        const u = 2 * x[2 * i]! - 1 * x[2 * i + 1]! - Math.log(-Math.log(r()));
+        if (u > bv) [bv, best] = [u, i];
+      }
+      y[best] = 1;
+    }
+    const m = fitConditionalLogit(x, rows, y, g, ['a', 'b'], 1e-3);
+    // coefficients are on the standardised scale: multiply back by the std to compare with the raw weights
+    expect(m.coef[0]! / m.scaler.std[0]!).toBeCloseTo(2, 0);
+    expect(m.coef[1]! / m.scaler.std[1]!).toBeCloseTo(-1, 0);
+    expect(Math.abs(m.coef[0]! / m.scaler.std[0]! - 2)).toBeLessThan(0.25);
+  });
+
+  it('binary logistic regression separates a linear boundary and imputes NaN with the median', () => {
+    const r = rng(5);
+    const n = 4000;
+    const x = Float64Array.from({ length: n * 2 }, (_, i) => (i % 97 === 0 ? NaN : r() * 4 - 2));
+    const y = Float64Array.from({ length: n }, (_, i) => (1.5 * (x[2 * i] || 0) - (x[2 * i + 1] || 0) + (r() - 0.5) > 0 ? 1 : 0));
+    const m = fitLogistic(x, n, y, ['a', 'b'], 1);
+    const z = logisticMargin(m, Float64Array.from([1, 0, -1, 0, NaN, NaN]), 3);
+    expect(z[0]).toBeGreaterThan(2);
+    expect(z[1]).toBeLessThan(-2);
+    expect(Number.isFinite(z[2]!)).toBe(true);
+  });
+});

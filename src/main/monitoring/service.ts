@@ -1,0 +1,49 @@
+// The engine's monitoring service: pushes new alerts ('monitor:alert') to every session, including alerts written
+// by another process on the same database (the CLI's `monitor report`, an import's outcome join).
+import type { DriftAlert } from '../../shared/domain.js';
+import type { Engine } from '../engine/session.js';
+import { service } from '../engine/session.js';
+import { ensureMonitorTables, hasMonitorTables, listAlerts, type AlertSink } from './alerts.js';
+import { joinOutcomes, type JoinResult } from './log.js';
+
+export interface MonitorService {
+  /** Sink for alerts raised in this process: broadcasts at once. */
+  sink: AlertSink;
+  /** Broadcasts alerts stored since the last poll (by any process). */
+  poll(): DriftAlert[];
+  /** Outcome join (after an import or at the end of a replay) with alerts pushed to the sessions. */
+  afterOutcomes(): JoinResult;
+  stop(): void;
+}
+
+const POLL_MS = 5000;
+
+export function monitorService(engine: Engine): MonitorService {
+  return service(engine, 'monitoring', () => {
+    if (!engine.db.readonly) ensureMonitorTables(engine.db);
+    let lastId = hasMonitorTables(engine.db) ? ((engine.db.prepare('SELECT MAX(id) FROM monitor_alerts').pluck().get() as number | null) ?? 0) : 0;
+    const sink: AlertSink = (a) => {
+      lastId = Math.max(lastId, a.id);
+      engine.broadcast('monitor:alert', a);
+    };
+    const poll = (): DriftAlert[] => {
+      const fresh = listAlerts(engine.db, { afterId: lastId });
+      for (const a of fresh) sink(a);
+      return fresh;
+    };
+    const timer = setInterval(() => {
+      try {
+        if (engine.db.open) poll();
+      } catch {
+        // the database may be closing; the next poll retries
+      }
+    }, POLL_MS);
+    timer.unref();
+    return {
+      sink,
+      poll,
+      afterOutcomes: () => joinOutcomes(engine.db, { onAlert: sink }),
+      stop: () => clearInterval(timer),
+    };
+  });
+}

@@ -1,0 +1,390 @@
+// Tyre-degradation sequence model (issue #5), TensorFlow.js through loadTf() (wasm backend):
+//   per observed lap [lap features ‖ context ‖ circuit embedding] → LSTM encoder → multi-head self-attention (+ residual)
+//   → [mean-pooled ‖ last state ‖ context] → for each queried lap: dense(relu) → p10/p50/p90 of (fuel-corrected lap −
+//   observed reference pace). Pinball loss; quantiles are ordered by construction (p50 ± softplus).
+// Weights are plain tf.Variables (initialised from a seeded PRNG: deterministic), saved with the file IOHandler (io.ts);
+// training checkpoints (weights + Adam state + epoch) make it resumable.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as TF from '@tensorflow/tfjs';
+import { loadTf, type Tf } from '../compute/tf.js';
+import { rng } from '../models/gbdt/index.js';
+import { fileHandler } from './io.js';
+import { CTX_F, HORIZON, OBS, OBS_F, Q_F, type StintSample } from './stint-data.js';
+
+export interface DegNetConfig {
+  hidden: number;
+  heads: number;
+  headDim: number;
+  embed: number;
+  dense: number;
+  circuits: string[]; // embedding vocabulary (index 0 = unknown)
+}
+
+export const DEFAULT_NET: Omit<DegNetConfig, 'circuits'> = { hidden: 32, heads: 2, headDim: 8, embed: 4, dense: 32 };
+const QUANTILES = [0.1, 0.5, 0.9] as const;
+
+type Vars = Record<string, TF.Variable>;
+
+function shapes(c: DegNetConfig): Record<string, number[]> {
+  const fin = OBS_F + CTX_F + c.embed;
+  const att = c.heads * c.headDim;
+  const dIn = 2 * c.hidden + CTX_F + c.embed + Q_F;
+  return {
+    emb: [c.circuits.length + 1, c.embed],
+    lstm_wx: [fin, 4 * c.hidden],
+    lstm_wh: [c.hidden, 4 * c.hidden],
+    lstm_b: [4 * c.hidden],
+    att_q: [c.hidden, att],
+    att_k: [c.hidden, att],
+    att_v: [c.hidden, att],
+    att_o: [att, c.hidden],
+    d1_w: [dIn, c.dense],
+    d1_b: [c.dense],
+    d2_w: [c.dense, 3],
+    d2_b: [3],
+  };
+}
+
+export class DegNet {
+  private constructor(
+    readonly tf: Tf,
+    readonly config: DegNetConfig,
+    readonly vars: Vars,
+  ) {}
+
+  static async create(config: DegNetConfig, seed: number): Promise<DegNet> {
+    const tf = await loadTf();
+    const r = rng(seed);
+    const normal = () => {
+      const u = Math.max(1e-12, r());
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
+    };
+    const vars: Vars = {};
+    for (const [name, shape] of Object.entries(shapes(config))) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const v = new Float32Array(n);
+      if (shape.length === 2) {
+        const std = name === 'emb' ? 0.1 : Math.sqrt(2 / (shape[0]! + shape[1]!));
+        for (let i = 0; i < n; i++) v[i] = normal() * std;
+      } else if (name === 'lstm_b') for (let i = config.hidden; i < 2 * config.hidden; i++) v[i] = 1; // forget gate bias
+      vars[name] = tf.variable(tf.tensor(v, shape), true);
+    }
+    return new DegNet(tf, config, vars);
+  }
+
+  circuitIndex(circuit: string): number {
+    const i = this.config.circuits.indexOf(circuit);
+    return i < 0 ? 0 : i + 1;
+  }
+
+  /** Batch tensors of samples. */
+  batch(s: readonly StintSample[]) {
+    const tf = this.tf;
+    const B = s.length;
+    const obs = new Float32Array(B * OBS * OBS_F);
+    const ctx = new Float32Array(B * CTX_F);
+    const q = new Float32Array(B * HORIZON * Q_F);
+    const y = new Float32Array(B * HORIZON);
+    const m = new Float32Array(B * HORIZON);
+    const nc = this.config.circuits.length + 1;
+    const circ = new Float32Array(B * nc); // one-hot (the wasm backend has no gather gradient)
+    s.forEach((x, i) => {
+      obs.set(x.obs, i * OBS * OBS_F);
+      ctx.set(x.ctx, i * CTX_F);
+      q.set(x.q, i * HORIZON * Q_F);
+      y.set(x.y, i * HORIZON);
+      m.set(x.mask, i * HORIZON);
+      circ[i * nc + this.circuitIndex(x.circuit)] = 1;
+    });
+    return {
+      obs: tf.tensor3d(obs, [B, OBS, OBS_F]),
+      ctx: tf.tensor2d(ctx, [B, CTX_F]),
+      q: tf.tensor3d(q, [B, HORIZON, Q_F]),
+      y: tf.tensor2d(y, [B, HORIZON]),
+      mask: tf.tensor2d(m, [B, HORIZON]),
+      circ: tf.tensor2d(circ, [B, nc]),
+    };
+  }
+
+  /** [B, HORIZON, 3] quantiles (p10, p50, p90) of the target. */
+  forward(b: { obs: TF.Tensor3D; ctx: TF.Tensor2D; q: TF.Tensor3D; circ: TF.Tensor2D }): TF.Tensor3D {
+    const tf = this.tf;
+    const w = this.vars;
+    const { hidden: H, heads, headDim } = this.config;
+    const B = b.obs.shape[0]!;
+    const e = tf.matMul(b.circ, w.emb as TF.Tensor2D);
+    const ctxAll = tf.concat([b.ctx, e], 1);
+    const xin = tf.concat([b.obs, tf.tile(tf.expandDims(ctxAll, 1), [1, OBS, 1])], 2);
+    let h: TF.Tensor2D = tf.zeros([B, H]);
+    let c: TF.Tensor2D = tf.zeros([B, H]);
+    const states: TF.Tensor2D[] = [];
+    const fin = xin.shape[2]!;
+    for (let t = 0; t < OBS; t++) {
+      const xt = tf.reshape(tf.slice(xin, [0, t, 0], [B, 1, fin]), [B, fin]) as TF.Tensor2D;
+      const z = tf.add(tf.add(tf.matMul(xt, w.lstm_wx as TF.Tensor2D), tf.matMul(h, w.lstm_wh as TF.Tensor2D)), w.lstm_b!);
+      const [i, f, g, o] = tf.split(z, 4, 1) as [TF.Tensor2D, TF.Tensor2D, TF.Tensor2D, TF.Tensor2D];
+      c = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+      h = tf.mul(tf.sigmoid(o), tf.tanh(c));
+      states.push(h);
+    }
+    const S = tf.stack(states, 1) as TF.Tensor3D; // [B, T, H]
+    const flat = tf.reshape(S, [B * OBS, H]) as TF.Tensor2D;
+    const proj = (wm: TF.Variable) =>
+      tf.transpose(tf.reshape(tf.matMul(flat, wm as TF.Tensor2D), [B, OBS, heads, headDim]), [0, 2, 1, 3]) as TF.Tensor4D;
+    const Q = proj(w.att_q!);
+    const K = proj(w.att_k!);
+    const V = proj(w.att_v!);
+    const att = tf.softmax(tf.div(tf.matMul(Q, K, false, true), Math.sqrt(headDim)));
+    const A = tf.reshape(tf.transpose(tf.matMul(att, V), [0, 2, 1, 3]), [B * OBS, heads * headDim]) as TF.Tensor2D;
+    const Z = tf.add(S, tf.reshape(tf.matMul(A, w.att_o as TF.Tensor2D), [B, OBS, H])) as TF.Tensor3D;
+    const pooled = tf.mean(Z, 1);
+    const last = tf.reshape(tf.slice(Z, [0, OBS - 1, 0], [B, 1, H]), [B, H]);
+    const ctxv = tf.concat([pooled, last, ctxAll], 1);
+    const d = ctxv.shape[1]!;
+    const qin = tf.concat([tf.tile(tf.expandDims(ctxv, 1), [1, HORIZON, 1]), b.q], 2);
+    const x2 = tf.reshape(qin, [B * HORIZON, d + Q_F]) as TF.Tensor2D;
+    const hid = tf.relu(tf.add(tf.matMul(x2, w.d1_w as TF.Tensor2D), w.d1_b!));
+    const out = tf.add(tf.matMul(hid, w.d2_w as TF.Tensor2D), w.d2_b!);
+    const [lo, mid, hi] = tf.split(out, 3, 1);
+    const qs = tf.concat([tf.sub(mid!, tf.softplus(lo!)), mid!, tf.add(mid!, tf.softplus(hi!))], 1);
+    return tf.reshape(qs, [B, HORIZON, 3]) as TF.Tensor3D;
+  }
+
+  /** Masked mean pinball loss over the three quantiles. */
+  loss(pred: TF.Tensor3D, y: TF.Tensor2D, mask: TF.Tensor2D): TF.Scalar {
+    const tf = this.tf;
+    const parts = QUANTILES.map((qq, k) => {
+      const p = tf.reshape(tf.slice(pred, [0, 0, k], [-1, -1, 1]), y.shape);
+      const e = tf.sub(y, p);
+      return tf.mul(tf.maximum(tf.mul(e, qq), tf.mul(e, qq - 1)), mask);
+    });
+    return tf.div(tf.sum(tf.addN(parts)), tf.maximum(tf.sum(mask), 1)) as TF.Scalar;
+  }
+
+  /** Quantile predictions as plain arrays: per sample, per query, [p10, p50, p90]. */
+  predict(samples: readonly StintSample[]): Float32Array {
+    if (samples.length === 0) return new Float32Array(0);
+    const tf = this.tf;
+    return tf.tidy(() => {
+      const b = this.batch(samples);
+      return this.forward(b).dataSync() as Float32Array;
+    });
+  }
+
+  named(): { name: string; tensor: TF.Tensor }[] {
+    return Object.entries(this.vars).map(([name, tensor]) => ({ name, tensor }));
+  }
+
+  async save(dir: string, meta: Record<string, unknown> = {}): Promise<void> {
+    await new DegEnsemble([this]).save(dir, meta);
+  }
+
+  static async load(dir: string): Promise<{ net: DegNet; meta: Record<string, unknown> }> {
+    const { net, meta } = await DegEnsemble.load(dir);
+    if (net.members.length !== 1) throw new Error(`${dir}: an ensemble of ${net.members.length}, not one network`);
+    return { net: net.members[0]!, meta };
+  }
+
+  /** A network from decoded weights named `${prefix}${var}`. */
+  static fromWeights(tf: Tf, config: DegNetConfig, ws: Record<string, TF.Tensor>, prefix: string, where: string): DegNet {
+    const vars: Vars = {};
+    for (const [name, shape] of Object.entries(shapes(config))) {
+      const t = ws[prefix + name];
+      if (!t || t.shape.join('x') !== shape.join('x')) throw new Error(`${where}: weight ${prefix}${name} missing or of the wrong shape`);
+      vars[name] = tf.variable(t, true);
+      t.dispose();
+    }
+    return new DegNet(tf, config, vars);
+  }
+
+  dispose(): void {
+    for (const v of Object.values(this.vars)) v.dispose();
+  }
+}
+
+/** Networks trained from different seeds; their quantile predictions are averaged. One artifact (weights m<i>/…). */
+export class DegEnsemble {
+  constructor(readonly members: DegNet[]) {
+    if (members.length === 0) throw new Error('DegEnsemble: no members');
+  }
+
+  get config(): DegNetConfig {
+    return this.members[0]!.config;
+  }
+
+  get params(): number {
+    return this.members.reduce((s, m) => s + Object.values(m.vars).reduce((a, v) => a + v.size, 0), 0);
+  }
+
+  predict(samples: readonly StintSample[]): Float32Array {
+    const [first, ...rest] = this.members.map((m) => m.predict(samples));
+    const out = first!;
+    for (const p of rest) for (let i = 0; i < out.length; i++) out[i] = out[i]! + p[i]!;
+    if (rest.length) for (let i = 0; i < out.length; i++) out[i] = out[i]! / this.members.length;
+    return out;
+  }
+
+  named(): { name: string; tensor: TF.Tensor }[] {
+    return this.members.flatMap((m, i) => m.named().map(({ name, tensor }) => ({ name: `m${i}/${name}`, tensor })));
+  }
+
+  topology(): { kind: string; config: DegNetConfig; members: number } {
+    return { kind: 'pitwall-degnet', config: this.config, members: this.members.length };
+  }
+
+  async save(dir: string, meta: Record<string, unknown> = {}): Promise<void> {
+    const { data, specs } = await this.members[0]!.tf.io.encodeWeights(this.named());
+    await fileHandler(dir).save({
+      modelTopology: this.topology(),
+      weightSpecs: specs,
+      weightData: data,
+      userDefinedMetadata: meta as Record<string, object>,
+    });
+  }
+
+  static async load(dir: string): Promise<{ net: DegEnsemble; meta: Record<string, unknown> }> {
+    const tf = await loadTf();
+    const a = await fileHandler(dir).load();
+    const topo = a.modelTopology as { kind: string; config: DegNetConfig; members?: number };
+    if (topo.kind !== 'pitwall-degnet') throw new Error(`${dir}: not a degradation network (${String(topo.kind)})`);
+    const ws = tf.io.decodeWeights(a.weightData!, a.weightSpecs!);
+    const n = topo.members ?? 1;
+    const members = Array.from({ length: n }, (_, i) => DegNet.fromWeights(tf, topo.config, ws, topo.members ? `m${i}/` : '', dir));
+    return { net: new DegEnsemble(members), meta: (a.userDefinedMetadata ?? {}) as Record<string, unknown> };
+  }
+
+  dispose(): void {
+    for (const m of this.members) m.dispose();
+  }
+}
+
+export interface TrainOpts {
+  epochs: number;
+  batch: number;
+  lr: number;
+  seed: number;
+  /** Folder for per-epoch checkpoints; an existing checkpoint with the same settings is resumed. */
+  checkpoint?: string;
+  log?: (m: string) => void;
+  /** Called after each epoch with the model; return a validation score (lower = better) to keep the best epoch. */
+  validate?: (net: DegNet, epoch: number) => number;
+  /** Stop after this many epochs keeping the checkpoint, as an interrupted run would (tests). */
+  stopAfter?: number;
+  /** Exponential moving average of the weights per step (0 = off): validation, the best epoch and the result use
+   *  the averaged weights, which are far steadier from epoch to epoch than the raw Adam iterates. */
+  ema?: number;
+  /** Continue from this network's weights (fine-tuning) instead of a fresh seeded initialisation. */
+  init?: DegNet;
+}
+
+export const DEFAULT_TRAIN: Omit<TrainOpts, 'seed'> = { epochs: 16, batch: 256, lr: 2e-3, ema: 0 };
+
+/** Trains a DegNet on samples; deterministic for a seed; resumable from `checkpoint`. Returns the best epoch's net. */
+export async function trainDegNet(
+  samples: readonly StintSample[],
+  config: DegNetConfig,
+  opts: TrainOpts,
+): Promise<{ net: DegNet; bestEpoch: number; bestScore: number; epochs: number }> {
+  const net = opts.init ?? (await DegNet.create(config, opts.seed));
+  const tf = net.tf;
+  const optimizer = tf.train.adam(opts.lr);
+  const decay = opts.ema ?? 0;
+  const key = JSON.stringify({ config, n: samples.length, epochs: opts.epochs, batch: opts.batch, lr: opts.lr, seed: opts.seed, decay });
+  const varList = Object.values(net.vars);
+  let ema: TF.Tensor[] | null = decay > 0 ? varList.map((v) => tf.keep(v.clone())) : null;
+  let start = 0;
+  let best = Infinity;
+  let bestEpoch = -1;
+  let bestWeights: Float32Array[] | null = null;
+  const stateFile = opts.checkpoint ? join(opts.checkpoint, 'state.json') : null;
+  if (opts.checkpoint && stateFile && existsSync(stateFile)) {
+    const st = JSON.parse(readFileSync(stateFile, 'utf8')) as { key: string; epoch: number; best: number; bestEpoch: number };
+    if (st.key === key) {
+      const { net: saved } = await DegNet.load(join(opts.checkpoint, 'last'));
+      for (const [n, v] of Object.entries(net.vars)) v.assign(saved.vars[n]!);
+      saved.dispose();
+      const optArt = await fileHandler(join(opts.checkpoint, 'adam')).load();
+      const ow = tf.io.decodeWeights(optArt.weightData!, optArt.weightSpecs!);
+      await optimizer.setWeights(Object.entries(ow).map(([name, tensor]) => ({ name, tensor })));
+      if (ema && existsSync(join(opts.checkpoint, 'ema', 'model.json'))) {
+        const { net: e } = await DegNet.load(join(opts.checkpoint, 'ema'));
+        ema.forEach((t) => t.dispose());
+        ema = Object.values(e.vars).map((v) => tf.keep(v.clone()));
+        e.dispose();
+      }
+      if (existsSync(join(opts.checkpoint, 'best', 'model.json'))) {
+        const { net: b } = await DegNet.load(join(opts.checkpoint, 'best'));
+        bestWeights = Object.values(b.vars).map((v) => v.dataSync() as Float32Array);
+        b.dispose();
+      }
+      start = st.epoch;
+      best = st.best;
+      bestEpoch = st.bestEpoch;
+      opts.log?.(`tyre-deg: resumed from epoch ${start}`);
+    }
+  }
+  const order = Int32Array.from(samples.keys());
+  for (let ep = start; ep < opts.epochs; ep++) {
+    // each epoch's order depends only on (seed, epoch), so a resumed run replays the same batches
+    const r = rng(opts.seed * 1000 + ep + 1);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+    let total = 0;
+    let nb = 0;
+    for (let s = 0; s < order.length; s += opts.batch) {
+      const idx = order.subarray(s, Math.min(order.length, s + opts.batch));
+      const bs = Array.from(idx, (i) => samples[i]!);
+      const l = tf.tidy(() => {
+        const b = net.batch(bs);
+        return optimizer.minimize(() => net.loss(net.forward(b), b.y, b.mask), true, varList)!;
+      });
+      total += l.dataSync()[0]!;
+      l.dispose();
+      nb++;
+      if (ema) {
+        const prev = ema;
+        ema = tf.tidy(() => prev.map((e, i) => tf.add(tf.mul(e, decay), tf.mul(varList[i]!, 1 - decay))));
+        prev.forEach((t) => t.dispose());
+      }
+    }
+    // score (and keep) the averaged weights; the raw iterate goes back afterwards for training and the checkpoint
+    const raw = ema ? varList.map((v) => tf.keep(v.clone())) : null;
+    if (ema) varList.forEach((v, i) => v.assign(ema![i]!));
+    const score = opts.validate ? opts.validate(net, ep + 1) : total / nb;
+    opts.log?.(`tyre-deg: epoch ${ep + 1}/${opts.epochs} loss ${(total / nb).toFixed(4)} valid ${score.toFixed(4)}`);
+    if (score < best) {
+      best = score;
+      bestEpoch = ep + 1;
+      bestWeights = varList.map((v) => v.dataSync().slice() as Float32Array);
+      if (opts.checkpoint) await net.save(join(opts.checkpoint, 'best'));
+    }
+    if (opts.checkpoint && ema) await net.save(join(opts.checkpoint, 'ema'));
+    if (raw) {
+      varList.forEach((v, i) => v.assign(raw[i]! as TF.Variable));
+      raw.forEach((t) => t.dispose());
+    }
+    if (opts.checkpoint && stateFile) {
+      await net.save(join(opts.checkpoint, 'last'));
+      const ow = await optimizer.getWeights();
+      const enc = await tf.io.encodeWeights(ow);
+      await fileHandler(join(opts.checkpoint, 'adam')).save({ weightSpecs: enc.specs, weightData: enc.data });
+      writeFileSync(stateFile, JSON.stringify({ key, epoch: ep + 1, best, bestEpoch }));
+    }
+    if (opts.stopAfter === ep + 1 && ep + 1 < opts.epochs) {
+      optimizer.dispose();
+      ema?.forEach((t) => t.dispose());
+      return { net, bestEpoch, bestScore: best, epochs: ep + 1 };
+    }
+  }
+  if (bestWeights) varList.forEach((v, i) => v.assign(tf.tensor(bestWeights![i]!, v.shape)));
+  optimizer.dispose();
+  ema?.forEach((t) => t.dispose());
+  if (opts.checkpoint) rmSync(opts.checkpoint, { recursive: true, force: true });
+  return { net, bestEpoch, bestScore: best, epochs: opts.epochs };
+}

@@ -1,0 +1,123 @@
+// Tyre curves for the open circuit, and the selected driver's stint forecast and pit recommendation.
+// Lap-driven refreshes keep one request in flight per kind and always finish on the latest (driver, lap).
+import { createStore } from 'zustand/vanilla';
+import type { PitwallClient } from '../../shared/api.js';
+import type { DegradationCurve, PitRecommendation, StintForecast } from '../../shared/domain.js';
+import { errorText } from './schedule.js';
+
+export interface AnalysisKey {
+  season: number;
+  round: number;
+  driver: string;
+  lap: number;
+}
+
+export interface AnalysisState {
+  circuit: string | null;
+  curves: DegradationCurve[];
+  curvesError: string | null;
+  forecast: StintForecast | null;
+  forecastError: string | null;
+  recommendation: PitRecommendation | null;
+  strategyError: string | null;
+  loadCurves(circuit: string): Promise<void>;
+  reset(): void;
+  /** Forecast now; strategy at once for a new driver or race, else throttled (playing) or debounced (paused). */
+  refresh(key: AnalysisKey, playing: boolean): void;
+}
+
+/** Runs `fn` for the newest key only: while one call is in flight, later keys replace each other. */
+function latestOnly<K>(fn: (k: K) => Promise<void>): (k: K) => void {
+  let running = false;
+  let next: { k: K } | null = null;
+  const run = async (k: K) => {
+    running = true;
+    try {
+      await fn(k);
+    } finally {
+      running = false;
+      const n = next;
+      next = null;
+      if (n) void run(n.k);
+    }
+  };
+  return (k: K) => {
+    if (running) next = { k };
+    else void run(k);
+  };
+}
+
+/** A strategy simulation holds the engine for 1.5–2 s (measured on 2 cores) and, until it runs off the engine's
+ * event loop, the replay stalls meanwhile; at 100× a lap passes in about one second. So while a replay plays,
+ * recommendations refresh at most every 20 s (≤ 10 % of engine time); at once for a new driver or race;
+ * when paused, as soon as lap stepping settles. */
+export const STRATEGY_GAP_MS = 20_000;
+const STEP_SETTLE_MS = 400;
+
+export function createAnalysisStore(api: PitwallClient, strategyGapMs = STRATEGY_GAP_MS) {
+  return createStore<AnalysisState>()((set) => {
+    const forecast = latestOnly(async (k: AnalysisKey) => {
+      try {
+        set({ forecast: await api.stintForecast(k), forecastError: null });
+      } catch (e) {
+        set({ forecast: null, forecastError: errorText(e) });
+      }
+    });
+    const strategy = latestOnly(async (k: AnalysisKey) => {
+      try {
+        set({ recommendation: await api.strategyRecommend(k), strategyError: null });
+      } catch (e) {
+        set({ recommendation: null, strategyError: errorText(e) });
+      }
+    });
+    let lastRun = -Infinity;
+    let lastWho = '';
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const throttledStrategy = (k: AnalysisKey, playing: boolean) => {
+      clearTimeout(timer);
+      const who = `${k.season}-${k.round}-${k.driver}`;
+      // Same driver: at most one per gap while playing; when paused, wait until lap stepping settles.
+      const wait =
+        who !== lastWho
+          ? 0
+          : playing
+            ? lastRun + strategyGapMs - Date.now()
+            : Math.min(strategyGapMs, STEP_SETTLE_MS);
+      const run = () => {
+        lastRun = Date.now();
+        lastWho = who;
+        strategy(k);
+      };
+      if (wait <= 0) run();
+      else timer = setTimeout(run, wait);
+    };
+    return {
+      circuit: null,
+      curves: [],
+      curvesError: null,
+      forecast: null,
+      forecastError: null,
+      recommendation: null,
+      strategyError: null,
+      async loadCurves(circuit) {
+        set({ circuit, curves: [], curvesError: null });
+        try {
+          const curves = await api.tyreCurves({ circuit });
+          set({ curves: curves ?? [] });
+        } catch (e) {
+          set({ curvesError: errorText(e) });
+        }
+      },
+      reset() {
+        clearTimeout(timer);
+        lastWho = '';
+        set({ forecast: null, recommendation: null, forecastError: null, strategyError: null });
+      },
+      refresh(k, playing) {
+        forecast(k);
+        throttledStrategy(k, playing);
+      },
+    };
+  });
+}
+export type AnalysisStore = ReturnType<typeof createAnalysisStore>;

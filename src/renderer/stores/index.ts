@@ -1,0 +1,103 @@
+// All stores over one client, wired to the engine's pushes. Views get them from StoresContext.
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import type { ApiClient } from '../api/client.js';
+import { createAnalysisStore, type AnalysisState } from './analysis.js';
+import { createCommentaryStore, type CommentaryState } from './commentary.js';
+import { createModelsStore, type ModelsState } from './models.js';
+import { createReplayStore, type ReplayState } from './replay.js';
+import { frameScheduler, type Scheduler } from './schedule.js';
+
+export interface StoreOptions {
+  schedule?: Scheduler;
+  strategyGapMs?: number;
+}
+
+export function createStores(client: ApiClient, opts: StoreOptions = {}) {
+  const { api } = client;
+  const schedule = opts.schedule ?? frameScheduler;
+  const replay = createReplayStore(api, schedule);
+  const commentary = createCommentaryStore(api);
+  const analysis = createAnalysisStore(api, opts.strategyGapMs);
+  const models = createModelsStore(api);
+
+  const offs = [
+    client.on('replay:snapshot', (s) => replay.getState().receiveSnapshot(s)),
+    client.on('replay:event', (e) => replay.getState().addEvent(e)),
+    client.on('commentary:line', (l) => commentary.getState().add([l])),
+    client.on('monitor:alert', (a) => models.getState().addAlert(a)),
+  ];
+
+  // Opening a race clears the feed and the analysis; once its replay runs (opening done, so these calls never
+  // queue ahead of the start-up calls on the engine) the circuit's curves and the feed so far load.
+  // A new lap or driver then refreshes forecast and strategy.
+  let lastRace = '';
+  let lastKey = '';
+  let lastLap = 0;
+  let wasOpening = false;
+  offs.push(
+    replay.subscribe((s) => {
+      if (s.opening !== wasOpening) {
+        wasOpening = s.opening;
+        if (s.opening) {
+          lastRace = '';
+          lastKey = '';
+          lastLap = 0;
+          analysis.getState().reset();
+          commentary.getState().clear();
+        }
+      }
+      if (s.opening || !s.info) return;
+      const race = `${s.info.season}-${s.info.round}`;
+      if (race !== lastRace) {
+        lastRace = race;
+        void analysis.getState().loadCurves(s.info.circuitRef);
+        void commentary.getState().load();
+      }
+      const lap = s.snapshot?.lap ?? 0;
+      if (lap < lastLap) commentary.getState().pruneAfter(lap);
+      lastLap = lap;
+      if (!s.selectedDriver || lap < 1) return;
+      const key = `${race}|${s.selectedDriver}|${lap}`;
+      if (key === lastKey) return;
+      lastKey = key;
+      analysis
+        .getState()
+        .refresh({ season: s.info.season, round: s.info.round, driver: s.selectedDriver, lap }, s.playing);
+    }),
+  );
+
+  // After a WebSocket reconnect the engine session is new: reopen the race where it was.
+  let wasOpen = false;
+  offs.push(
+    client.onConnection((state) => {
+      replay.setState({ connection: state });
+      if (state !== 'open') return;
+      const s = replay.getState();
+      if (wasOpen && s.info) {
+        void s.openRace(s.info.season, s.info.round, {
+          speed: s.speed,
+          play: s.playing,
+          lap: s.snapshot?.lap,
+        });
+        void commentary.getState().setStyle(commentary.getState().style);
+      }
+      wasOpen = true;
+    }),
+  );
+
+  return { replay, commentary, analysis, models, dispose: () => offs.forEach((off) => off()) };
+}
+export type Stores = ReturnType<typeof createStores>;
+
+export const StoresContext = createContext<Stores | null>(null);
+
+function useStores(): Stores {
+  const s = useContext(StoresContext);
+  if (!s) throw new Error('StoresContext is missing');
+  return s;
+}
+export const useReplay = <T>(sel: (s: ReplayState) => T): T => useStore(useStores().replay, sel);
+export const useCommentary = <T>(sel: (s: CommentaryState) => T): T => useStore(useStores().commentary, sel);
+export const useAnalysis = <T>(sel: (s: AnalysisState) => T): T => useStore(useStores().analysis, sel);
+export const useModels = <T>(sel: (s: ModelsState) => T): T => useStore(useStores().models, sel);

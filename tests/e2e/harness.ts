@@ -1,0 +1,116 @@
+// End-to-end harness: `pitwall serve` on a free port over a copy of the test database, and Debian's Chromium
+// driven by playwright-core (headless, no sandbox, fresh profile).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { dbCopy } from '../helpers/db.js';
+import { PROJECT_ROOT } from '../helpers/data.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = join(PROJECT_ROOT, 'test-results', 'e2e');
+export const VIEWPORT = { width: 1366, height: 768 };
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Served {
+  url: string;
+  dbFile: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the built CLI's `serve --port 0` on a private database copy; resolves with its URL. */
+export async function serve(): Promise<Served> {
+  const { db, file } = dbCopy();
+  db.close();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['bin/pitwall.mjs', 'serve', '--port', '0', '--db', file, '--json'],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`pitwall serve did not start in 60 s: ${stderr}`)),
+      60_000,
+    );
+    child.once('exit', (code) => reject(new Error(`pitwall serve exited (${code}): ${stderr}`)));
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      try {
+        const v = JSON.parse(l) as { url?: string };
+        if (v.url) {
+          clearTimeout(timer);
+          resolve(v.url);
+        }
+      } catch {
+        /* not the JSON line */
+      }
+    });
+  });
+  return {
+    url,
+    dbFile: file,
+    stop: () =>
+      new Promise<void>((r) => {
+        if (child.exitCode !== null) return r();
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function browser(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'pitwall-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: VIEWPORT,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return {
+    context,
+    page,
+    errors,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function shot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** The lap number shown by the replay controls. */
+export async function shownLap(page: Page): Promise<number> {
+  const t = (await page.getByTestId('replay-lap').textContent()) ?? '';
+  return parseInt(t.replace(/\D+/g, ' '), 10);
+}
