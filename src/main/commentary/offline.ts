@@ -3,19 +3,10 @@
 import type { CommentaryStyle } from '../../shared/domain.js';
 import type { CarFact, EventFact, Facts } from './context.js';
 import type { GenerateRequest, Generator } from './generator.js';
+import { hashSeed, mulberry32 } from '../util/rng.js';
 
-/** mulberry32 over a string hash: a small seeded PRNG. */
-export function rng(seed: number, key: string): () => number {
-  let h = seed >>> 0;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 2654435761) >>> 0;
-  return () => {
-    h = (h + 0x6d2b79f5) >>> 0;
-    let t = h;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG stream per (seed, key). */
+export const rng = (seed: number, key: string): (() => number) => mulberry32(hashSeed(seed, key));
 
 const s1 = (x: number) => x.toFixed(1);
 const s3 = (x: number) => x.toFixed(3);

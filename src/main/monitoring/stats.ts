@@ -1,17 +1,8 @@
 // Distribution comparison: PSI on reference-decile bins and the two-sample Kolmogorov–Smirnov test.
 // Both work on count vectors over one sorted grid of values, so calibration can reuse precomputed grids.
 
-/** Seeded PRNG (mulberry32): calibration and tests must be reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG: calibration and tests must be reproducible. */
+export { mulberry32 as rng } from '../util/rng.js';
 
 /** Sorted distinct values. */
 export function grid(values: Iterable<number>): Float64Array {

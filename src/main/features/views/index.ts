@@ -7,6 +7,7 @@ import { raceEntry } from './race_entry.js';
 import { raceContext } from './race_context.js';
 import { stintDegradation } from './stint_degradation.js';
 import { racePace } from './race_pace.js';
+import { lapState } from './lap_state.js';
 
 export const VIEWS: FeatureView[] = [
   driverForm,
@@ -15,4 +16,5 @@ export const VIEWS: FeatureView[] = [
   raceContext,
   stintDegradation,
   racePace,
+  lapState,
 ];

@@ -4,6 +4,7 @@
 // the team is the constructor of the driver's entry in that race. No lap data (before 2018): has_pace_data 0, nulls.
 import type { FeatureRow, FeatureView, TransformContext } from '../types.js';
 import { loadRaces, median, type RaceLaps } from '../../tyres/race-laps.js';
+import { raceLapsOf } from './lap_state.js';
 import { byRace, loadHistory, mean } from './history.js';
 
 /** Fewer clean laps than this: no pace for that car in that race. */
@@ -62,7 +63,7 @@ function lastBefore(list: readonly Timed[], ms: number, incl: boolean, n: number
 function run(ctx: TransformContext): FeatureRow[] {
   const h = ctx.memo('history', () => loadHistory(ctx.db));
   // every race's laps, shareable with other lap views of the run through the memo key 'race_laps'
-  const paces = carPaces(ctx.memo('race_laps', () => loadRaces(ctx.db, [0, 9999])));
+  const paces = carPaces(raceLapsOf(ctx));
   // per driver (driverRef) and per constructor id: pace in each race with lap data, in start order
   const drivers = new Map<string, Timed[]>();
   const teams = new Map<number, Timed[]>();

@@ -9,7 +9,12 @@ describe('stint_degradation view', () => {
     const { db } = dbCopy();
     const store = new FeatureStore(db, { views: [stintDegradation] });
     store.materialize({ full: true });
-    const refs = ['stint_degradation:compound', 'stint_degradation:clean_laps', 'stint_degradation:deg_slope', 'stint_degradation:start_lap'];
+    const refs = [
+      'stint_degradation:compound',
+      'stint_degradation:clean_laps',
+      'stint_degradation:deg_slope',
+      'stint_degradation:start_lap',
+    ];
     const on = store.getOnlineFeatures(refs, [{ race: '2024-1', driver: 'max_verstappen', stint: '1' }]);
     expect(on.values[0]![0]).toBe('SOFT');
     const start = raceTimeline(db).find((r) => r.key === '2024-1')!.startMs;

@@ -3,6 +3,7 @@
 import type { FeatureRow, FeatureView, TransformContext } from '../types.js';
 import { raceTimeline } from '../races.js';
 import { loadRaces, median, raceStints, type RaceLap } from '../../tyres/race-laps.js';
+import { firstLapEnd, lapKnownMs, raceLapsOf } from './lap_state.js';
 
 /** Within-stint slope of the fuel-corrected lap time against tyre age (s per lap), null with < 4 clean laps. */
 function degSlope(laps: readonly RaceLap[]): number | null {
@@ -21,15 +22,12 @@ function degSlope(laps: readonly RaceLap[]): number | null {
 
 function run(ctx: TransformContext): FeatureRow[] {
   const starts = new Map(raceTimeline(ctx.db).map((r) => [`${r.year}-${r.round}`, r.startMs]));
-  const newer = [...starts].filter(([, ms]) => ctx.since === null || ms > ctx.since).map(([k]) => Number(k.split('-')[0]));
-  if (newer.length === 0) return [];
   const out: FeatureRow[] = [];
-  for (const race of loadRaces(ctx.db, [Math.min(...newer), Math.max(...newer)])) {
+  for (const race of raceLapsOf(ctx)) {
     const key = `${race.season}-${race.round}`;
     const start = starts.get(key);
     if (start === undefined || (ctx.since !== null && start <= ctx.since)) continue;
-    // session time of the first lap's end ≈ start + one lap
-    const firstEnd = Math.min(...race.laps.filter((l) => l.lap === 1 && l.end !== null).map((l) => l.end!));
+    const firstEnd = firstLapEnd(race);
     for (const s of raceStints(race)) {
       const last = s.laps[s.laps.length - 1]!;
       if (last.end === null || !Number.isFinite(firstEnd)) continue;
@@ -38,7 +36,7 @@ function run(ctx: TransformContext): FeatureRow[] {
         race: key,
         driver: s.laps[0]!.driverRef,
         stint: String(s.stint),
-        event_timestamp: Math.round(start + (last.end - firstEnd + 120) * 1000),
+        event_timestamp: lapKnownMs(start, last.end, firstEnd),
         compound: s.compound,
         softness: Number.isFinite(s.laps[0]!.softness) ? s.laps[0]!.softness : null,
         start_lap: s.laps[0]!.lap,
@@ -57,17 +55,30 @@ function run(ctx: TransformContext): FeatureRow[] {
 export const stintDegradation: FeatureView = {
   name: 'stint_degradation',
   entity: 'stint',
-  description: 'A dry race stint: compound, length, fuel-corrected pace and degradation slope (at the stint’s end).',
+  description:
+    'A dry race stint: compound, length, fuel-corrected pace and degradation slope (at the stint’s end).',
   fields: [
     { name: 'compound', type: 'string', description: 'SOFT | MEDIUM | HARD' },
     { name: 'softness', type: 'float', description: 'C-number scale (C1 = 1 … C5 = 5; 2018 names mapped)' },
     { name: 'start_lap', type: 'int' },
     { name: 'laps', type: 'int', description: 'laps in the stint (in- and out-laps included)' },
     { name: 'clean_laps', type: 'int', description: 'green, accurate, no pit, lap > 1' },
-    { name: 'start_tyre_age', type: 'float', description: 'tyre age on the stint’s first lap (used sets > 1)' },
-    { name: 'fuel_start_kg', type: 'float', description: 'estimated fuel at the stint start (110 kg, even burn)' },
+    {
+      name: 'start_tyre_age',
+      type: 'float',
+      description: 'tyre age on the stint’s first lap (used sets > 1)',
+    },
+    {
+      name: 'fuel_start_kg',
+      type: 'float',
+      description: 'estimated fuel at the stint start (110 kg, even burn)',
+    },
     { name: 'pace_fc_median', type: 'float', description: 'median fuel-corrected clean lap time (s)' },
-    { name: 'deg_slope', type: 'float', description: 'fuel-corrected lap time gained per lap of tyre age (s)' },
+    {
+      name: 'deg_slope',
+      type: 'float',
+      description: 'fuel-corrected lap time gained per lap of tyre age (s)',
+    },
   ],
   source: { kind: 'transform', run, uses: [degSlope, loadRaces, raceStints] },
 };

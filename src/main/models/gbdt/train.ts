@@ -6,6 +6,7 @@ import { applyBins, fitBins, type BinMapper, type Matrix } from './binning.js';
 import { gradients, initScore, metric, type Labels, type Objective } from './objective.js';
 import { Tree } from './tree.js';
 import { GbdtModel } from './model.js';
+import { mulberry32 } from '../../util/rng.js';
 
 export interface GbdtParams {
   objective: Objective;
@@ -62,17 +63,8 @@ export interface TrainOptions {
   onRound?: (round: number, train: number, valid: number | undefined) => void;
 }
 
-/** Small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG for bagging and feature sampling (seed 0 maps to a non-zero state). */
+export const rng = (seed: number): (() => number) => mulberry32(seed >>> 0 || 0x9e3779b9);
 
 interface Split {
   gain: number;

@@ -11,7 +11,7 @@ import {
 } from '../../models/lap-time/model.js';
 import { scoreLapTime } from '../../models/lap-time/evaluate.js';
 import type { ModelKind } from '../kind.js';
-import { seasonsWithLaps } from './tyre-deg.js';
+import { lapSeasonSplit } from '../lap-seasons.js';
 
 interface Data {
   train: LapRows;
@@ -38,32 +38,7 @@ export const kind: ModelKind<Data> = {
       'Wet and intermediate laps are out of scope.',
     ],
   },
-  defaultSplit(db) {
-    const s = seasonsWithLaps(db);
-    const last = s[s.length - 1] ?? 2024;
-    return { train: [s[0] ?? 2018, last - 1], test: [last, last] };
-  },
-  validate(ctx, split) {
-    const have = new Set(seasonsWithLaps(ctx.db));
-    const checks = [
-      {
-        name: 'time order',
-        ok: split.train[1] < split.test[0],
-        detail: `train ${split.train.join('–')} before test ${split.test.join('–')}`,
-      },
-    ];
-    for (const [part, r] of [
-      ['train', split.train],
-      ['test', split.test],
-    ] as const)
-      for (let y = r[0]; y <= r[1]; y++)
-        checks.push({
-          name: `laps ${y}`,
-          ok: have.has(y),
-          detail: `${part} season ${y} ${have.has(y) ? 'has' : 'has no'} race laps`,
-        });
-    return checks;
-  },
+  ...lapSeasonSplit,
   features(ctx, split) {
     return { train: lapRowsFor(ctx.db, split.train), test: lapRowsFor(ctx.db, split.test) };
   },

@@ -1,7 +1,6 @@
 // Model kind "tyre-deg": stint forecast (issue #5 task definition: observe the first 5 clean laps of a stint with
 // ≥ 15, forecast the next 10) by the LSTM + self-attention network (src/main/tyres/deg-model.ts) blended with the
 // last observed lap and a statistical prior; blend weights and epoch chosen on the last training season.
-import type { Db } from '../../data/db.js';
 import { DegEnsemble } from '../../tyres/deg-model.js';
 import {
   evaluateTyreDeg,
@@ -14,14 +13,7 @@ import { loadRaces, type RaceLaps } from '../../tyres/race-laps.js';
 import { evalSamples } from '../../tyres/stint-data.js';
 import { loadTf } from '../../compute/tf.js';
 import type { ModelKind } from '../kind.js';
-
-export function seasonsWithLaps(db: Db): number[] {
-  return (
-    db.prepare(`SELECT DISTINCT season AS y FROM laps WHERE session = 'race' ORDER BY 1`).all() as {
-      y: number;
-    }[]
-  ).map((r) => r.y);
-}
+import { lapSeasonSplit } from '../lap-seasons.js';
 
 interface Data {
   train: RaceLaps[];
@@ -90,32 +82,7 @@ export const kind: ModelKind<Data> = {
       'New circuits get the unknown-circuit embedding and the per-compound average slope.',
     ],
   },
-  defaultSplit(db) {
-    const s = seasonsWithLaps(db);
-    const last = s[s.length - 1] ?? 2024;
-    return { train: [s[0] ?? 2018, last - 1], test: [last, last] };
-  },
-  validate(ctx, split) {
-    const have = new Set(seasonsWithLaps(ctx.db));
-    const checks = [
-      {
-        name: 'time order',
-        ok: split.train[1] < split.test[0],
-        detail: `train ${split.train.join('–')} before test ${split.test.join('–')}`,
-      },
-    ];
-    for (const [part, r] of [
-      ['train', split.train],
-      ['test', split.test],
-    ] as const)
-      for (let y = r[0]; y <= r[1]; y++)
-        checks.push({
-          name: `laps ${y}`,
-          ok: have.has(y),
-          detail: `${part} season ${y} ${have.has(y) ? 'has' : 'has no'} race laps`,
-        });
-    return checks;
-  },
+  ...lapSeasonSplit,
   features(ctx, split) {
     return { train: loadRaces(ctx.db, split.train), test: loadRaces(ctx.db, split.test) };
   },
