@@ -1,6 +1,5 @@
 import type { Command } from '../command.js';
-import { runPipeline } from '../../training/pipeline.js';
-import { kindAndSplit, metricLines, splitOptions } from './train.js';
+import { metricLines, runKind, splitOptions } from './train.js';
 
 export const command: Command = {
   name: 'evaluate',
@@ -8,13 +7,7 @@ export const command: Command = {
   usage: 'pitwall evaluate <kind> --train-seasons A-B --test-seasons C-D [--json]',
   options: splitOptions,
   async run(ctx) {
-    const { kind, split } = await kindAndSplit(ctx);
-    const r = await runPipeline(kind, ctx.db(), ctx.dbFile, {
-      split,
-      seed: Number(ctx.opts.seed ?? 1),
-      register: false,
-      log: ctx.log,
-    });
+    const { kind, split, r } = await runKind(ctx, false);
     const rep = r.evaluation.report;
     ctx.print(
       rep,

@@ -4,7 +4,7 @@ import { getKind, loadKinds, type ModelKind, type Split } from '../../training/k
 import { runPipeline } from '../../training/pipeline.js';
 
 /** Kind from the positional argument and the split from --train-seasons / --test-seasons (else the kind's default). */
-export async function kindAndSplit(ctx: CommandContext): Promise<{ kind: ModelKind; split: Split }> {
+async function kindAndSplit(ctx: CommandContext): Promise<{ kind: ModelKind; split: Split }> {
   const name = ctx.positionals[0];
   if (!name) throw new UsageError(`name a model kind (${[...(await loadKinds()).keys()].sort().join(', ')})`);
   let kind: ModelKind;
@@ -42,6 +42,18 @@ export function metricLines(
   ];
 }
 
+/** Runs the kind named on the command line through the pipeline (train registers; evaluate does not). */
+export async function runKind(ctx: CommandContext, register: boolean) {
+  const { kind, split } = await kindAndSplit(ctx);
+  const r = await runPipeline(kind, ctx.db(), ctx.dbFile, {
+    split,
+    seed: Number(ctx.opts.seed ?? 1),
+    register,
+    log: ctx.log,
+  });
+  return { kind, split, r };
+}
+
 export const splitOptions = [
   {
     name: 'train-seasons',
@@ -63,13 +75,7 @@ export const command: Command = {
   usage: 'pitwall train <kind> [--train-seasons A-B] [--test-seasons C-D] [--json]',
   options: splitOptions,
   async run(ctx) {
-    const { kind, split } = await kindAndSplit(ctx);
-    const r = await runPipeline(kind, ctx.db(), ctx.dbFile, {
-      split,
-      seed: Number(ctx.opts.seed ?? 1),
-      register: true,
-      log: ctx.log,
-    });
+    const { split, r } = await runKind(ctx, true);
     const m = r.evaluation.metrics;
     ctx.print(
       {
