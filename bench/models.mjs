@@ -22,12 +22,13 @@ const time = (fn) => {
   const v = fn();
   return [v, (performance.now() - t) / 1000];
 };
-const lat = (fn, reps = 50) => {
-  for (let i = 0; i < 5; i++) fn();
+// latency of fn (sync or async: the tyre-deg forecasts read their tensors with `await t.data()`)
+const lat = async (fn, reps = 50) => {
+  for (let i = 0; i < 5; i++) await fn();
   const ts = [];
   for (let i = 0; i < reps; i++) {
     const t = performance.now();
-    fn();
+    await fn();
     ts.push(performance.now() - t);
   }
   ts.sort((a, b) => a - b);
@@ -60,15 +61,20 @@ const [race] = loadRaces(db, [2024, 2024], { round: 1 });
 if (lapModel) {
   const rows = lapRows([race]);
   const one = { x: rows.x.subarray(0, 20 * rows.x.length / rows.rows), rows: 20, base: rows.base };
-  out.lap_time_predict_20 = lat(() => lapModel.predict(one));
+  out.lap_time_predict_20 = await lat(() => lapModel.predict(one));
 }
 if (deg) {
   const samples = evalSamples(loadRaces(db, [2024, 2024]), deg.prior).slice(0, 20);
-  out.tyre_deg_forecast_1 = lat(() => forecastLaps(deg, samples.slice(0, 1)));
-  out.tyre_deg_forecast_20 = lat(() => forecastLaps(deg, samples));
+  out.tyre_deg_forecast_1 = await lat(() => forecastLaps(deg, samples.slice(0, 1)));
+  out.tyre_deg_forecast_20 = await lat(() => forecastLaps(deg, samples));
   // a driver and lap with a forecast (≥ 3 clean laps in the stint so far)
-  const [drv, lap] = [...race.byDriver.keys()].flatMap((d) => [30, 35, 40].map((l) => [d, l])).find(([d, l]) => liveForecast(deg, race, d, l));
-  out.tyre_deg_live_forecast_1 = { ...lat(() => liveForecast(deg, race, drv, lap), 20), driver: drv, lap };
+  let drv, lap;
+  for (const [d, l] of [...race.byDriver.keys()].flatMap((d) => [30, 35, 40].map((l) => [d, l])))
+    if (await liveForecast(deg, race, d, l)) {
+      [drv, lap] = [d, l];
+      break;
+    }
+  out.tyre_deg_live_forecast_1 = { ...(await lat(() => liveForecast(deg, race, drv, lap), 20)), driver: drv, lap };
   out.params = deg.net.params;
   out.members = deg.net.members.length;
 }

@@ -3,16 +3,11 @@
 //  fps     — requestAnimationFrame rate while the replay streams at 100× (target ≥ 55, headless)
 // usage: npm run bench:ui [-- --db FILE]   (default: PITWALL_DB or the app's database, bootstrapped first if new)
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openBootstrapped } from '../out/main/data/bootstrap.js';
 import { dbPath } from '../out/main/data/paths.js';
+import { launchChromium, VIEWPORT } from '../scripts/chromium.mjs';
 
-const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
 const argDb = process.argv.indexOf('--db');
 const dbFile = dbPath(argDb > 0 ? process.argv[argDb + 1] : process.env.PITWALL_DB);
 const RUNS = 3;
@@ -23,25 +18,7 @@ const LINK = '?season=2023&round=1&speed=100&play=1';
 execFileSync(process.execPath, ['scripts/build.mjs', 'renderer'], { stdio: ['ignore', 'ignore', 'inherit'] });
 openBootstrapped(dbFile).close();
 
-const profile = mkdtempSync(join(tmpdir(), 'pitwall-bench-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1366, height: 768 },
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
-const page = context.pages()[0] ?? (await context.newPage());
-const errors = [];
-page.on('pageerror', (e) => errors.push(String(e)));
+const { page, errors, close } = await launchChromium();
 
 function startServe() {
   const t0 = performance.now();
@@ -115,8 +92,7 @@ for (let i = 0; i < RUNS; i++) {
   }
   await stop(child);
 }
-await context.close();
-rmSync(profile, { recursive: true, force: true });
+await close();
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(
@@ -131,7 +107,7 @@ console.log(
     fpsWindowS: frames?.seconds,
     lapsAdvancedDuringFpsWindow: lapsAdvanced,
     speed: 100,
-    viewport: '1366x768',
+    viewport: `${VIEWPORT.width}x${VIEWPORT.height}`,
     pageErrors: errors.slice(0, 3),
   }),
 );

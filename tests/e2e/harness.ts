@@ -1,27 +1,21 @@
 // End-to-end harness: `pitwall serve` on a free port over a copy of the test database, and Debian's Chromium
-// driven by playwright-core (headless, no sandbox, fresh profile).
+// driven by playwright-core (headless, no sandbox, fresh profile: scripts/chromium.mjs, shared with bench/ui.mjs).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { dbCopy } from '../helpers/db.js';
 import { PROJECT_ROOT } from '../helpers/data.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// browser(): a fresh headless Chromium with one page whose `errors` collects uncaught page errors.
+export {
+  CHROMIUM,
+  VIEWPORT,
+  launchChromium as browser,
+  type Chromium as Browser,
+} from '../../scripts/chromium.mjs';
 export const ARTIFACTS = join(PROJECT_ROOT, 'test-results', 'e2e');
-export const VIEWPORT = { width: 1366, height: 768 };
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface Served {
   url: string;
@@ -70,35 +64,6 @@ export async function serve(): Promise<Served> {
         child.once('exit', () => r());
         child.kill('SIGTERM');
       }),
-  };
-}
-
-export interface Browser {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-  close(): Promise<void>;
-}
-
-export async function browser(): Promise<Browser> {
-  const profile = mkdtempSync(join(tmpdir(), 'pitwall-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: VIEWPORT,
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return {
-    context,
-    page,
-    errors,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
   };
 }
 

@@ -43,3 +43,37 @@ export function parseSeasonRange(value: unknown, flag: string): [number, number]
   if (b < a) throw new UsageError(`--${flag}: ${a}-${b} runs backwards`);
   return [a, b];
 }
+
+/** A required number option; the error names the option and what was given. */
+export function numberArg(ctx: CommandContext, name: string): number {
+  const v = ctx.opts[name];
+  if (v === undefined) throw new UsageError(`--${name} is required (a number)`);
+  if (typeof v === 'boolean' || !Number.isFinite(Number(v)))
+    throw new UsageError(`--${name} must be a number (got "${v}")`);
+  return Number(v);
+}
+
+/** A required, non-empty string option. */
+export function stringArg(ctx: CommandContext, name: string, hint = ''): string {
+  const v = ctx.opts[name];
+  if (typeof v !== 'string' || !v) throw new UsageError(`--${name} is required${hint}`);
+  return v;
+}
+
+/** An optional season range option ("2014-2022" or "2024"); undefined when not given. */
+export const seasonsArg = (ctx: CommandContext, name: string): [number, number] | undefined =>
+  ctx.opts[name] === undefined ? undefined : parseSeasonRange(ctx.opts[name], name);
+
+/** The options that pick one car in one race (--season, --round, --driver). */
+export const RACE_OPTIONS: OptionSpec[] = [
+  { name: 'season', type: 'number', description: 'season' },
+  { name: 'round', type: 'number', description: 'round' },
+  { name: 'driver', type: 'string', description: 'driverRef or 3-letter code' },
+];
+
+/** --season, --round and --driver, all required. */
+export const raceArgs = (ctx: CommandContext): { season: number; round: number; driver: string } => ({
+  season: numberArg(ctx, 'season'),
+  round: numberArg(ctx, 'round'),
+  driver: stringArg(ctx, 'driver', ' (driverRef or 3-letter code)'),
+});

@@ -8,8 +8,8 @@ import { dataDir } from '../data/paths.js';
 import type { ProbeReport } from './probe.js';
 import type { Timing } from './select.js';
 
-/** Bump when a workload's definition changes. */
-export const WORKLOAD_REVISION = 1;
+/** Bump when a workload or the way it is measured changes (2: the warm-up step is never judged). */
+export const WORKLOAD_REVISION = 2;
 
 export interface CalibrationCache {
   fingerprint: string;

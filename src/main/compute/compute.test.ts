@@ -4,10 +4,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { timeSteps } from './calibrate.js';
 import { fingerprint, readCache, writeCache } from './cache.js';
 import { parseDevice, setDevicePreference } from './device.js';
 import { mlpForward, mlpOnnx, mlpWeights } from './onnx.js';
-import { probeAll, type ProbeEnv } from './probe.js';
+import { findVulkanLoader } from './index.js';
+import { NO_VULKAN, probeAll, type ProbeEnv } from './probe.js';
 import { choose, type Timing } from './select.js';
 import { loadTf, useTfBackend } from './tf.js';
 import { floats } from './workloads.js';
@@ -66,6 +68,27 @@ function machine(opts: {
 const tiny = async () => new Uint8Array([1]);
 
 describe('probing (simulated machines)', () => {
+  it('no Vulkan loader on Linux: both WebGPU backends say so and Dawn is never loaded', async () => {
+    const env = machine({ webgpu: 'adapter', ortWebgpu: true });
+    const load = vi.spyOn(env, 'load');
+    const r = await probeAll({ ...env, load, vulkanLoader: () => null }, tiny);
+    const by = Object.fromEntries(r.backends.map((b) => [b.id, b]));
+    expect(by['tfjs:webgpu']).toMatchObject({ available: false, reason: NO_VULKAN });
+    expect(by['ort:webgpu']).toMatchObject({ available: false, reason: NO_VULKAN });
+    expect(by['tfjs:wasm']?.available).toBe(true);
+    expect(load.mock.calls.map((c) => c[0])).not.toContain('webgpu');
+    // with the loader present the same machine has its GPU
+    const ok = await probeAll({ ...env, vulkanLoader: () => '/lib/x86_64-linux-gnu/libvulkan.so.1' }, tiny);
+    expect(ok.backends.find((b) => b.id === 'tfjs:webgpu')?.available).toBe(true);
+  });
+
+  it.runIf(process.platform === 'linux')('finds the Vulkan loader in LD_LIBRARY_PATH or the system folders', () => {
+    const at = (path: string) => (f: string) => f === path;
+    expect(findVulkanLoader({ LD_LIBRARY_PATH: '/opt/vk:/x' }, at('/opt/vk/libvulkan.so.1'))).toBe('/opt/vk/libvulkan.so.1');
+    expect(findVulkanLoader({}, at('/usr/lib64/libvulkan.so.1'))).toBe('/usr/lib64/libvulkan.so.1');
+    expect(findVulkanLoader({}, () => false)).toBeNull();
+  });
+
   it('missing webgpu package: GPU backends unavailable with the reason, CPU ones available', async () => {
     const r = await probeAll(machine({ webgpu: 'missing' }), tiny);
     const by = Object.fromEntries(r.backends.map((b) => [b.id, b]));
@@ -105,7 +128,7 @@ describe('probing (simulated machines)', () => {
 
 describe('choice by measurement', () => {
   const gpuMachine = () => probeAll(machine({ webgpu: 'adapter', ortWebgpu: true }), tiny);
-  // what was measured on the H100 (shared/gpu/README.md): LSTM step faster on wasm, big matmul faster on webgpu
+  // what was measured on an H100 (shared/gpu/README.md): LSTM step faster on wasm, big matmul faster on webgpu
   const timings: Timing[] = [
     { workload: 'tyre-train', backend: 'tfjs:webgpu', median_ms: 1344, reps: 3 },
     { workload: 'tyre-train', backend: 'tfjs:wasm', median_ms: 350, reps: 3 },
@@ -122,6 +145,21 @@ describe('choice by measurement', () => {
     expect(choose('batch-infer', p, timings, 'auto')).toMatchObject({ backend: 'tfjs:webgpu', device: 'gpu' });
     expect(choose('ort-infer', p, timings, 'auto')).toMatchObject({ backend: 'ort:cpu' });
     expect(choose('tyre-train', p, timings, 'auto').why).toMatch(/tfjs:wasm 350 ms < tfjs:cpu 900 ms < tfjs:webgpu 1344 ms/);
+  });
+
+  it('auto keeps a near-tie on the CPU: the GPU must be clearly faster', async () => {
+    const p = (await gpuMachine()).backends;
+    // PPO update on the H100 (this repo's calibration): webgpu 47.9 ms, wasm 57.5 ms — 1.2×, within run-to-run noise
+    const tie: Timing[] = [
+      { workload: 'ppo-update', backend: 'tfjs:webgpu', median_ms: 47.9, reps: 3 },
+      { workload: 'ppo-update', backend: 'tfjs:wasm', median_ms: 57.5, reps: 3 },
+    ];
+    const c = choose('ppo-update', p, tie, 'auto');
+    expect(c).toMatchObject({ backend: 'tfjs:wasm', device: 'cpu', measured: true });
+    expect(c.why).toMatch(/not 1\.25× faster/);
+    expect(choose('ppo-update', p, tie, 'gpu').backend).toBe('tfjs:webgpu'); // a forced GPU still gets it
+    const clear = [{ ...tie[0]!, median_ms: 40 }, tie[1]!];
+    expect(choose('ppo-update', p, clear, 'auto').backend).toBe('tfjs:webgpu');
   });
 
   it('--device gpu forces the GPU where one exists, --device cpu keeps off it', async () => {
@@ -143,6 +181,38 @@ describe('choice by measurement', () => {
     expect(choose('ppo-update', p, [], 'auto')).toMatchObject({ backend: 'tfjs:wasm', measured: false });
     expect(choose('ort-infer', p, [], 'auto')).toMatchObject({ backend: 'ort:cpu', measured: false });
     expect(() => parseDevice('tpu')).toThrow(/gpu, cpu or auto/);
+  });
+});
+
+/** A step on a fake clock: the n-th call takes costs[n] ms (the last cost repeats). */
+function fakeSteps(costs: number[]) {
+  let t = 0;
+  let n = 0;
+  return { now: () => t, step: async () => void (t += costs[Math.min(n++, costs.length - 1)]!), calls: () => n };
+}
+
+describe('step timing', () => {
+  it('never judges the warm-up: a GPU whose first step compiles shaders is still measured', async () => {
+    // H100 batch inference: 181 ms first step, 0.9 ms after; the CPU's best was 9 ms (cutoff 4× = 36 ms)
+    const gpu = fakeSteps([181, 0.9]);
+    const t = await timeSteps(gpu.step, 5, 1000, 36, gpu.now);
+    expect(t).toEqual({ median_ms: 0.9, reps: 5 });
+  });
+
+  it('stops after one timed step when that step is far slower than the best, and says so', async () => {
+    const slow = fakeSteps([1352, 347]);
+    const t = await timeSteps(slow.step, 5, 1000, 120, slow.now);
+    expect(t.reps).toBe(1);
+    expect(t.median_ms).toBe(347);
+    expect(t.note).toMatch(/far slower/);
+    expect(slow.calls()).toBe(2);
+  });
+
+  it('takes the median of the timed steps and respects the time budget', async () => {
+    const s = fakeSteps([50, 10, 30, 20]);
+    expect(await timeSteps(s.step, 3, 1000, undefined, s.now)).toEqual({ median_ms: 20, reps: 3 });
+    const long = fakeSteps([5, 400]);
+    expect((await timeSteps(long.step, 10, 1000, undefined, long.now)).reps).toBe(3); // 400 + 400 + 400 passes 1000 ms
   });
 });
 

@@ -17,8 +17,25 @@ export type { Choice, Timing, Workload, BackendProbe, AdapterInfo, DevicePref };
 
 const require = createRequire(import.meta.url);
 
+/** The Vulkan loader's path on Linux (the ld cache's usual folders and LD_LIBRARY_PATH), else null; 'n/a' elsewhere. */
+export function findVulkanLoader(env: NodeJS.ProcessEnv = process.env, exists: (f: string) => boolean = existsSync): string | null {
+  if (process.platform !== 'linux') return 'n/a';
+  const dirs = [
+    ...(env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+    `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`,
+    `/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`,
+    '/usr/lib64',
+    '/lib64',
+    '/usr/lib',
+    '/lib',
+    '/usr/local/lib',
+  ];
+  return dirs.map((d) => join(d, 'libvulkan.so.1')).find((f) => exists(f)) ?? null;
+}
+
 export const nodeProbeEnv: ProbeEnv = {
   load: (name) => import(/* @vite-ignore */ name),
+  vulkanLoader: () => findVulkanLoader(),
   version(name) {
     const candidates = [join(APP_ROOT, 'node_modules', name, 'package.json')];
     try {

@@ -45,7 +45,14 @@ export interface ProbeEnv {
   /** Installed version of a package, or undefined. */
   version(name: string): string | undefined;
   timeoutMs?: number;
+  /** Linux only: where the Vulkan loader (libvulkan.so.1) is, or null when there is none. Dawn needs it; without it
+   *  the GPU probes are skipped (no native warnings on CPU-only machines). Absent: not checked. */
+  vulkanLoader?: () => string | null;
 }
+
+/** Missing-loader reason, shared by the tfjs and onnxruntime WebGPU probes. */
+export const NO_VULKAN =
+  'no Vulkan loader (libvulkan.so.1) on this Linux machine: install it (Debian/Ubuntu: apt install libvulkan1) with the GPU vendor’s Vulkan driver';
 
 interface GpuLike {
   requestAdapter(opts?: unknown): Promise<unknown>;
@@ -99,6 +106,7 @@ export function adapterInfo(adapter: unknown): AdapterInfo {
 
 /** The WebGPU adapter through the `webgpu` package (Dawn), or why there is none. */
 export async function probeWebgpu(env: ProbeEnv): Promise<{ adapter: AdapterInfo | null; gpu: GpuLike | null; module: WebgpuModule | null; reason?: string }> {
+  if (env.vulkanLoader && env.vulkanLoader() === null) return { adapter: null, gpu: null, module: null, reason: NO_VULKAN };
   let mod: WebgpuModule;
   try {
     mod = (await env.load('webgpu')) as WebgpuModule;
@@ -185,6 +193,7 @@ export async function probeAll(env: ProbeEnv, tinyModel?: ModelBytes): Promise<P
     const listed = ort.listSupportedBackends?.() ?? [{ name: 'cpu', bundled: true }];
     const bundled = (n: string) => listed.some((b) => b.name === n && b.bundled);
     const tryEp = async (ep: string): Promise<string | null> => {
+      if (ep === 'webgpu' && wg.reason === NO_VULKAN) return NO_VULKAN;
       if (!tinyModel) return ep === 'webgpu' && !wg.adapter ? (wg.reason ?? 'no WebGPU adapter') : null;
       try {
         const s = await withTimeout(ort.InferenceSession.create(await tinyModel(), { executionProviders: [ep] }), env.timeoutMs ?? 5000, `onnxruntime ${ep}`);

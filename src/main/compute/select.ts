@@ -35,6 +35,10 @@ const DEFAULT_ORDER: Record<Runtime, Record<'gpu' | 'cpu', BackendId[]>> = {
   ort: { gpu: ['ort:cuda', 'ort:webgpu'], cpu: ['ort:cpu'] },
 };
 
+/** Under 'auto' a GPU backend must beat the best CPU backend by this factor: a near-tie is noise (3-step medians
+ *  swapped places between runs on an H100), and the CPU has no shader compiles or transfers to pay. */
+export const GPU_MARGIN = 1.25;
+
 const ms = (t: number): string => (t >= 100 ? t.toFixed(0) : t >= 10 ? t.toFixed(1) : t.toFixed(2)) + ' ms';
 
 export function choose(workload: Workload, probes: BackendProbe[], timings: Timing[], pref: DevicePref): Choice {
@@ -85,6 +89,9 @@ export function choose(workload: Workload, probes: BackendProbe[], timings: Timi
   const a = pick('any');
   if (!a) return fallback;
   if (a.t === null) return result(a, `not calibrated yet: default ${a.probe.id}`);
+  const c = a.probe.device === 'gpu' ? pick('cpu') : null;
+  if (c && c.t !== null && c.t < a.t * GPU_MARGIN)
+    return result(c, `fastest measured: ${table('any')}, but the GPU is not ${GPU_MARGIN}× faster: staying on ${c.probe.id}`);
   const noGpu = usable.some((p) => p.device === 'gpu') ? '' : ` (no GPU backend: ${unavailable('gpu') || 'none probed'})`;
   return result(a, `fastest measured: ${table('any')}${noGpu}`);
 }

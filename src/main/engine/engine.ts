@@ -2,7 +2,7 @@
 import type { EventName, PitwallEvents } from '../../shared/api.js';
 import { openBootstrapped } from '../data/bootstrap.js';
 import { dbPath } from '../data/paths.js';
-import type { Engine } from './session.js';
+import { releaseServices, type Engine } from './session.js';
 
 export function createEngine(opts: { db?: string } = {}): Engine {
   const dbFile = dbPath(opts.db);
@@ -17,4 +17,13 @@ export function createEngine(opts: { db?: string } = {}): Engine {
     },
   };
   return engine;
+}
+
+/** Closes the engine: releases its services (worker threads) and then closes the database. */
+export async function closeEngine(engine: Engine): Promise<void> {
+  try {
+    await releaseServices(engine);
+  } finally {
+    if (engine.db.open) engine.db.close();
+  }
 }

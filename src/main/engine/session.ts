@@ -46,14 +46,31 @@ export class Session {
   }
 }
 
-/** Engine-wide lazily created service. */
-export function service<T>(engine: Engine, key: string, create: () => T): T {
+// What each engine's services need to let go of (worker threads …), run by releaseServices.
+const releasers = new WeakMap<Engine, { key: string; release: () => void | Promise<void> }[]>();
+
+/** Engine-wide lazily created service; `release` runs when the engine closes (see releaseServices). */
+export function service<T>(engine: Engine, key: string, create: () => T, release?: (value: T) => void | Promise<void>): T {
   let v = engine.services.get(key) as T | undefined;
   if (v === undefined) {
-    v = create();
-    engine.services.set(key, v);
+    const created = (v = create());
+    engine.services.set(key, created);
+    if (release) {
+      const list = releasers.get(engine) ?? releasers.set(engine, []).get(engine)!;
+      list.push({ key, release: () => release(created) });
+    }
   }
   return v;
+}
+
+/** Releases the services that hold resources (terminates worker threads) and forgets them; a later use recreates
+ * them. Transports call this when they close, so nothing of the engine keeps the process alive. */
+export async function releaseServices(engine: Engine): Promise<void> {
+  const list = releasers.get(engine) ?? [];
+  releasers.delete(engine);
+  for (const { key } of list) engine.services.delete(key);
+  const failed = (await Promise.allSettled(list.map(async (r) => r.release()))).filter((r) => r.status === 'rejected');
+  if (failed.length) throw new Error(`releasing engine services failed: ${(failed[0] as PromiseRejectedResult).reason}`);
 }
 
 export type Handler<M extends ApiMethod> = (

@@ -3,6 +3,7 @@
 import type { Compound } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
 import { DataError } from '../data/errors.js';
+import { raceLapRows, type LapRow } from '../data/laps-query.js';
 import { repairLapNumbers } from './repair.js';
 import { teamColor } from './teams.js';
 
@@ -77,26 +78,12 @@ const compoundOf = (c: string | null): Compound => {
   return 'UNKNOWN';
 };
 
-interface LapRow {
-  driver: string;
-  driver_ref: string;
-  lap_number: number;
-  time_s: number | null;
-  lap_time_s: number | null;
-  stint: number | null;
-  pit_out_s: number | null;
-  pit_in_s: number | null;
-  compound: string | null;
-  tyre_life: number | null;
-  team: string | null;
-  track_status: string | null;
-  position: number | null;
-  is_accurate: number | null;
-  sector1_s: number | null;
-  sector2_s: number | null;
-  sector3_s: number | null;
-  lap_start_s: number | null;
-}
+/** The laps-table columns a replay reads. */
+const COLUMNS = [
+  'driver', 'driver_ref', 'lap_number', 'time_s', 'lap_time_s', 'stint', 'pit_out_s', 'pit_in_s', 'compound',
+  'tyre_life', 'team', 'track_status', 'position', 'is_accurate', 'sector1_s', 'sector2_s', 'sector3_s', 'lap_start_s',
+] as const;
+type Row = Pick<LapRow, (typeof COLUMNS)[number]>;
 
 /** The historical source: a race's laps and reference tables from the database. */
 export function dbSource(db: Db, season: number, round: number): TimingSource {
@@ -106,27 +93,22 @@ export function dbSource(db: Db, season: number, round: number): TimingSource {
        LEFT JOIN circuits c ON c.circuit_id = r.circuit_id WHERE r.year = ? AND r.round = ?`,
     )
     .get(season, round) as { race_id: number; name: string; circuit_ref: string | null; circuit_name: string | null } | undefined;
-  const rows = db
-    .prepare(
-      `SELECT driver, driver_ref, lap_number, time_s, lap_time_s, stint, pit_out_s, pit_in_s, compound, tyre_life, team,
-              track_status, position, is_accurate, sector1_s, sector2_s, sector3_s, lap_start_s
-       FROM laps WHERE season = ? AND round = ? AND session = 'race' ORDER BY driver, lap_number`,
-    )
-    .all(season, round) as LapRow[];
+  const rows = raceLapRows(db, { seasons: [season, season], round, order: 'driver' }, COLUMNS);
   if (!race) throw new DataError(`no race ${season} round ${round} in the database`, 'races', undefined, 'round');
   if (rows.length === 0) throw new DataError(`no lap data for ${season} round ${round} (${race.name})`, 'laps', undefined, 'round');
 
   const teamByRef = new Map<string, string>();
   const codeByRef = new Map<string, string>();
-  const byDriver = new Map<string, LapRow[]>();
+  const byDriver = new Map<string, Row[]>();
   for (const r of rows) {
     if (r.time_s === null) continue;
     // Phantom laps: no lap time, no position, status '0' (a car that stopped on track still "ends" a lap).
     if (r.lap_time_s === null && r.position === null && (r.track_status ?? '0').replace(/\.0$/, '') === '0') continue;
-    teamByRef.set(r.driver_ref, r.team ?? teamByRef.get(r.driver_ref) ?? '');
-    codeByRef.set(r.driver_ref, r.driver);
-    let list = byDriver.get(r.driver_ref);
-    if (!list) byDriver.set(r.driver_ref, (list = []));
+    const ref = r.driver_ref ?? r.driver; // as the tyre models key an unlinked car (tyres/race-laps.ts)
+    teamByRef.set(ref, r.team ?? teamByRef.get(ref) ?? '');
+    codeByRef.set(ref, r.driver);
+    let list = byDriver.get(ref);
+    if (!list) byDriver.set(ref, (list = []));
     list.push(r);
   }
 

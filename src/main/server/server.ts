@@ -7,7 +7,7 @@ import type { ApiMethod, WireMessage } from '../../shared/api.js';
 import { API_METHODS } from '../../shared/api.js';
 import { APP_ROOT } from '../data/paths.js';
 import { dispatch } from '../engine/handlers.js';
-import { Session, type Engine } from '../engine/session.js';
+import { releaseServices, Session, type Engine } from '../engine/session.js';
 import { metricsText } from '../monitoring/metrics.js';
 
 const MIME: Record<string, string> = {
@@ -114,13 +114,18 @@ export function startServer(engine: Engine, opts: ServeOptions): Promise<Running
         server,
         port,
         url: `http://127.0.0.1:${port}/`,
-        close: () =>
-          new Promise<void>((r) => {
-            for (const c of wss.clients) c.terminate();
-            wss.close();
-            httpSession.dispose();
+        // Drops every client (keep-alive and in-flight requests too), then terminates the engine's worker threads:
+        // afterwards nothing of the server keeps the process alive.
+        close: async () => {
+          for (const c of wss.clients) c.terminate();
+          wss.close();
+          httpSession.dispose();
+          await new Promise<void>((r) => {
             server.close(() => r());
-          }),
+            server.closeAllConnections();
+          });
+          await releaseServices(engine);
+        },
       });
     });
   });

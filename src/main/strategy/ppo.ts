@@ -1,6 +1,8 @@
 // PPO (actor-critic, GAE, clipped surrogate, entropy bonus, parallel environments) on TensorFlow.js.
 // Networks: two small tanh MLPs held as tf.variables; rollouts use a plain-JS copy of the weights (mlp.ts).
-import { loadTf, type Tf } from '../compute/tf.js';
+// Training runs on the backend measured for 'ppo-update' (held for the run, compute/tf.ts); values are read with
+// `await t.data()` only (dataSync fails on webgpu in Node).
+import { describeTfBackend, holdTf, type Tf } from '../compute/tf.js';
 import type * as TF from '@tensorflow/tfjs';
 import { argmaxMasked, maskedSoftmax, mlpForward, type Mlp } from './mlp.js';
 import { N_ACTIONS, OBS_SIZE, type StrategyEnv } from './env.js';
@@ -72,6 +74,8 @@ export interface PpoResult {
   steps: number;
   seconds: number;
   best: { iteration: number; time: number; position: number; score: number };
+  /** The tfjs backend the update steps ran on, e.g. "wasm (CPU)". */
+  backend: string;
 }
 
 interface Net {
@@ -103,11 +107,13 @@ function forward(tf: Tf, net: Net, x: TF.Tensor2D): TF.Tensor2D {
   return h;
 }
 
-function snapshot(net: Net): Mlp {
+async function snapshot(net: Net): Promise<Mlp> {
+  const ws = await Promise.all(net.ws.map((w) => w.data()));
+  const bs = await Promise.all(net.bs.map((b) => b.data()));
   return {
     layers: net.ws.map((w, l) => ({
-      w: w.dataSync() as Float32Array,
-      b: net.bs[l]!.dataSync() as Float32Array,
+      w: ws[l] as Float32Array,
+      b: bs[l] as Float32Array,
       inSize: w.shape[0]!,
       outSize: w.shape[1]!,
     })),
@@ -136,7 +142,22 @@ export async function trainPpo(
   cfg: PpoConfig,
   onLog?: (p: CurvePoint) => void,
 ): Promise<PpoResult> {
-  const tf = await loadTf();
+  // the backend first, then the variables on it; kept until the run ends (loadTf() meanwhile does not switch it)
+  const hold = await holdTf('auto', { workload: 'ppo-update' });
+  try {
+    return await trainHeld(hold.tf, envs, evaluate, cfg, onLog);
+  } finally {
+    hold.release();
+  }
+}
+
+async function trainHeld(
+  tf: Tf,
+  envs: PpoEnv[],
+  evaluate: PolicyEval,
+  cfg: PpoConfig,
+  onLog?: (p: CurvePoint) => void,
+): Promise<PpoResult> {
   const rng = new Rng(cfg.seed * 7919 + 17);
   const H = cfg.hidden;
   const actorNet = initNet(tf, rng, [OBS_SIZE, H, H, N_ACTIONS], 0.01, [cfg.stayBias, 0, 0, 0]);
@@ -168,7 +189,7 @@ export async function trainPpo(
   let steps = 0;
 
   for (let it = 0; it < iterations; it++) {
-    const actor = snapshot(actorNet), critic = snapshot(criticNet);
+    const actor = await snapshot(actorNet), critic = await snapshot(criticNet);
     validBuf.fill(0);
     let retSum = 0;
     // rollouts: every env runs one full episode (races have a fixed number of laps)
@@ -223,7 +244,8 @@ export async function trainPpo(
     const frac = it / Math.max(1, iterations - 1);
     const entCoef = cfg.entStart + (cfg.entEnd - cfg.entStart) * frac;
     (optimizer as unknown as { learningRate: number }).learningRate = cfg.lr * (1 - 0.9 * frac);
-    let entropy = 0, nb = 0;
+    // per-minibatch entropies stay on the device until the iteration's updates are done (read once, summed in order)
+    const ents: TF.Scalar[] = [];
     for (let ep = 0; ep < cfg.epochs; ep++) {
       for (let i = idx.length - 1; i > 0; i--) {
         const j = Math.floor(rng.next() * (i + 1));
@@ -242,12 +264,11 @@ export async function trainPpo(
           ad[r] = (advBuf[k]! - mean) / std;
           rt[r] = retBuf[k]!;
         });
-        const ent = tf.tidy(() => {
+        tf.tidy(() => {
           const X = tf.tensor2d(o, [n, OBS_SIZE]);
           const M = tf.tensor2d(mk, [n, N_ACTIONS]);
           const OH = tf.tensor2d(oh, [n, N_ACTIONS]);
           const OLP = tf.tensor1d(olp), AD = tf.tensor1d(ad), RT = tf.tensor1d(rt);
-          let entT: TF.Scalar | undefined;
           optimizer.minimize(() => {
             const lg = tf.add(forward(tf, actorNet, X), tf.mul(tf.sub(1, M), -1e9));
             const lp = tf.logSoftmax(lg);
@@ -258,19 +279,18 @@ export async function trainPpo(
             const pg = tf.neg(tf.mean(tf.minimum(s1, s2)));
             const pr = tf.exp(lp);
             const entropyT = tf.neg(tf.mean(tf.sum(tf.mul(pr, tf.mul(lp, M)), 1))) as TF.Scalar;
-            entT = tf.keep(entropyT.clone());
+            ents.push(tf.keep(entropyT.clone())); // the closure runs once per minimize
             const v = tf.reshape(forward(tf, criticNet, X), [n]);
             const vf = tf.mean(tf.square(tf.sub(v, RT)));
             return tf.add(tf.sub(pg, tf.mul(entropyT, entCoef)), tf.mul(vf, cfg.vfCoef)) as TF.Scalar;
           }, false, vars);
-          const ev = entT ? entT.dataSync()[0]! : 0;
-          entT?.dispose();
-          return ev;
         });
-        entropy += ent;
-        nb++;
       }
     }
+    let entropy = 0;
+    const nb = ents.length;
+    for (const v of await Promise.all(ents.map((t) => t.data()))) entropy += v[0]!;
+    ents.forEach((t) => t.dispose());
     const point: CurvePoint = {
       iteration: it,
       steps,
@@ -279,7 +299,7 @@ export async function trainPpo(
       entropy: entropy / Math.max(1, nb),
     };
     if (it % cfg.evalEvery === cfg.evalEvery - 1 || it === iterations - 1) {
-      const a = snapshot(actorNet);
+      const a = await snapshot(actorNet);
       const g = evaluate(a);
       point.evalTime = g.time;
       point.evalPosition = g.position;
@@ -287,19 +307,20 @@ export async function trainPpo(
       if (g.score < best.score - 1e-9) {
         best = { iteration: it, time: g.time, position: g.position, score: g.score };
         bestActor = cloneMlp(a);
-        bestCritic = cloneMlp(snapshot(criticNet));
+        bestCritic = cloneMlp(await snapshot(criticNet));
       }
     }
     curve.push(point);
     onLog?.(point);
   }
   const result: PpoResult = {
-    actor: bestActor ?? cloneMlp(snapshot(actorNet)),
-    critic: bestCritic ?? cloneMlp(snapshot(criticNet)),
+    actor: bestActor ?? cloneMlp(await snapshot(actorNet)),
+    critic: bestCritic ?? cloneMlp(await snapshot(criticNet)),
     curve,
     steps,
     seconds: (performance.now() - t0) / 1000,
     best,
+    backend: describeTfBackend(tf),
   };
   optimizer.dispose();
   for (const v of vars) v.dispose();

@@ -25,7 +25,7 @@ describe('live pit recommendation', () => {
   });
 
   it('is served by the strategyRecommend API handler (null for a driver who did not start)', async () => {
-    const session = { engine: { db: sharedDb() } } as unknown as Session;
+    const session = { engine: { db: sharedDb(), dbFile: ':shared:', services: new Map() } } as unknown as Session;
     const ok = await strategyHandlers.strategyRecommend(session, { season: 2023, round: 1, lap: 30, driver: 'VER' });
     expect(ok?.driver).toBe('max_verstappen');
     expect(await strategyHandlers.strategyRecommend(session, { season: 2023, round: 1, lap: 30, driver: 'nobody' })).toBeNull();

@@ -142,10 +142,15 @@ function simulate(m: RaceModel, s: LiveState, car: number, egoStops: Stop[], see
 const label = (stops: Stop[]): string =>
   stops.length ? stops.map((s) => `Box lap ${s.lap} → ${COMPOUNDS[s.compound]}`).join(', ') : 'No more stops';
 
-export async function recommend(
-  db: Db,
-  args: { season: number; round: number; driver: string; lap: number; seeds?: number },
-): Promise<PitRecommendation> {
+export interface RecommendArgs {
+  season: number;
+  round: number;
+  driver: string;
+  lap: number;
+  seeds?: number;
+}
+
+export async function recommend(db: Db, args: RecommendArgs): Promise<PitRecommendation> {
   const m = await cachedModel(db, args.season, args.round);
   const car = driverIndex(m, args.driver);
   if (args.lap < 1 || args.lap >= m.nLaps) throw new DataError(`lap must be 1–${m.nLaps - 1}`, 'laps', undefined, 'lap');

@@ -44,6 +44,7 @@ export function modelCard(a: {
     `| **this model** | ${keys.map((k) => fmt(e.metrics[k])).join(' | ')} |`,
     ...Object.entries(e.baselines).map(([b, m]) => `| ${b} | ${keys.map((k) => fmt(m[k])).join(' | ')} |`),
     '',
+    ...(e.notes?.length ? [...e.notes.map((n) => `- ${n}`), ''] : []),
     '## Parameters',
     '',
     ...Object.entries(a.trained.params).map(([k, v]) => `- ${k}: ${String(v)}`),

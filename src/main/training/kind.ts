@@ -53,6 +53,8 @@ export interface Evaluation {
   /** What `pitwall evaluate <kind> --json` prints. */
   report: Record<string, unknown>;
   importance?: FeatureImportance[];
+  /** Lines shown under the metrics table of the model card (e.g. how uncertain the test metrics are). */
+  notes?: string[];
 }
 
 export interface Lineage {

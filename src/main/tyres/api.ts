@@ -14,6 +14,6 @@ export const tyreHandlers: Handlers<'tyreCurves' | 'stintForecast'> = {
   },
   async stintForecast(s, { season, round, driver, lap }) {
     const model = await service(s.engine, 'tyres:model', () => loadShippedTyreDeg());
-    return model ? forecastFor(s.engine.db, model, season, round, driver, lap) : null;
+    return model ? await forecastFor(s.engine.db, model, season, round, driver, lap) : null;
   },
 };

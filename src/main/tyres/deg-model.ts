@@ -1,4 +1,5 @@
-// Tyre-degradation sequence model (issue #5), TensorFlow.js through loadTf() (wasm backend):
+// Tyre-degradation sequence model (issue #5), TensorFlow.js: training on the backend measured for 'tyre-train' (held
+// for the run, compute/tf.ts), inference through loadTf(); results are read with `await t.data()` only:
 //   per observed lap [lap features ‖ context ‖ circuit embedding] → LSTM encoder → multi-head self-attention (+ residual)
 //   → [mean-pooled ‖ last state ‖ context] → for each queried lap: dense(relu) → p10/p50/p90 of (fuel-corrected lap −
 //   observed reference pace). Pinball loss; quantiles are ordered by construction (p50 ± softplus).
@@ -7,7 +8,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
-import { loadTf, type Tf } from '../compute/tf.js';
+import { holdTf, loadTf, type Tf, type TfBackend } from '../compute/tf.js';
 import { rng } from '../models/gbdt/index.js';
 import { fileHandler } from './io.js';
 import { CTX_F, HORIZON, OBS, OBS_F, Q_F, type StintSample } from './stint-data.js';
@@ -47,14 +48,20 @@ function shapes(c: DegNetConfig): Record<string, number[]> {
 }
 
 export class DegNet {
+  /** The tfjs backend the weights live on. */
+  readonly backend: string;
+
   private constructor(
     readonly tf: Tf,
     readonly config: DegNetConfig,
     readonly vars: Vars,
-  ) {}
+  ) {
+    this.backend = tf.getBackend();
+  }
 
-  static async create(config: DegNetConfig, seed: number): Promise<DegNet> {
-    const tf = await loadTf();
+  /** A fresh seeded network; `tf` when the caller already chose (and holds) the backend, else loadTf(). */
+  static async create(config: DegNetConfig, seed: number, tf?: Tf): Promise<DegNet> {
+    tf ??= await loadTf();
     const r = rng(seed);
     const normal = () => {
       const u = Math.max(1e-12, r());
@@ -163,13 +170,19 @@ export class DegNet {
   }
 
   /** Quantile predictions as plain arrays: per sample, per query, [p10, p50, p90]. */
-  predict(samples: readonly StintSample[]): Float32Array {
+  async predict(samples: readonly StintSample[]): Promise<Float32Array> {
     if (samples.length === 0) return new Float32Array(0);
-    const tf = this.tf;
-    return tf.tidy(() => {
-      const b = this.batch(samples);
-      return this.forward(b).dataSync() as Float32Array;
-    });
+    const out = this.tf.tidy(() => this.forward(this.batch(samples)));
+    try {
+      return (await out.data()) as Float32Array;
+    } finally {
+      out.dispose();
+    }
+  }
+
+  /** The weights' values (in `vars` order), read asynchronously. */
+  async weights(): Promise<Float32Array[]> {
+    return (await Promise.all(Object.values(this.vars).map((v) => v.data()))).map((a) => (a as Float32Array).slice());
   }
 
   named(): { name: string; tensor: TF.Tensor }[] {
@@ -180,8 +193,8 @@ export class DegNet {
     await new DegEnsemble([this]).save(dir, meta);
   }
 
-  static async load(dir: string): Promise<{ net: DegNet; meta: Record<string, unknown> }> {
-    const { net, meta } = await DegEnsemble.load(dir);
+  static async load(dir: string, tf?: Tf): Promise<{ net: DegNet; meta: Record<string, unknown> }> {
+    const { net, meta } = await DegEnsemble.load(dir, tf);
     if (net.members.length !== 1) throw new Error(`${dir}: an ensemble of ${net.members.length}, not one network`);
     return { net: net.members[0]!, meta };
   }
@@ -217,8 +230,10 @@ export class DegEnsemble {
     return this.members.reduce((s, m) => s + Object.values(m.vars).reduce((a, v) => a + v.size, 0), 0);
   }
 
-  predict(samples: readonly StintSample[]): Float32Array {
-    const [first, ...rest] = this.members.map((m) => m.predict(samples));
+  async predict(samples: readonly StintSample[]): Promise<Float32Array> {
+    const all: Float32Array[] = [];
+    for (const m of this.members) all.push(await m.predict(samples));
+    const [first, ...rest] = all;
     const out = first!;
     for (const p of rest) for (let i = 0; i < out.length; i++) out[i] = out[i]! + p[i]!;
     if (rest.length) for (let i = 0; i < out.length; i++) out[i] = out[i]! / this.members.length;
@@ -233,8 +248,13 @@ export class DegEnsemble {
     return { kind: 'pitwall-degnet', config: this.config, members: this.members.length };
   }
 
+  /** Weights encoded for an artifact (async reads; no backend switch). */
+  encode(): ReturnType<Tf['io']['encodeWeights']> {
+    return this.members[0]!.tf.io.encodeWeights(this.named());
+  }
+
   async save(dir: string, meta: Record<string, unknown> = {}): Promise<void> {
-    const { data, specs } = await this.members[0]!.tf.io.encodeWeights(this.named());
+    const { data, specs } = await this.encode();
     await fileHandler(dir).save({
       modelTopology: this.topology(),
       weightSpecs: specs,
@@ -243,8 +263,9 @@ export class DegEnsemble {
     });
   }
 
-  static async load(dir: string): Promise<{ net: DegEnsemble; meta: Record<string, unknown> }> {
-    const tf = await loadTf();
+  /** Loads for serving through loadTf() (which keeps a training run's held backend), or onto `tf` as it is. */
+  static async load(dir: string, tf?: Tf): Promise<{ net: DegEnsemble; meta: Record<string, unknown> }> {
+    tf ??= await loadTf();
     const a = await fileHandler(dir).load();
     const topo = a.modelTopology as { kind: string; config: DegNetConfig; members?: number };
     if (topo.kind !== 'pitwall-degnet') throw new Error(`${dir}: not a degradation network (${String(topo.kind)})`);
@@ -268,7 +289,7 @@ export interface TrainOpts {
   checkpoint?: string;
   log?: (m: string) => void;
   /** Called after each epoch with the model; return a validation score (lower = better) to keep the best epoch. */
-  validate?: (net: DegNet, epoch: number) => number;
+  validate?: (net: DegNet, epoch: number) => number | Promise<number>;
   /** Stop after this many epochs keeping the checkpoint, as an interrupted run would (tests). */
   stopAfter?: number;
   /** Exponential moving average of the weights per step (0 = off): validation, the best epoch and the result use
@@ -286,7 +307,21 @@ export async function trainDegNet(
   config: DegNetConfig,
   opts: TrainOpts,
 ): Promise<{ net: DegNet; bestEpoch: number; bestScore: number; epochs: number }> {
-  const net = opts.init ?? (await DegNet.create(config, opts.seed));
+  // the backend first (the fine-tuned net's own, else the one measured for 'tyre-train'), then the variables on it
+  const hold = await holdTf(opts.init ? (opts.init.backend as TfBackend) : 'auto', { workload: 'tyre-train' });
+  try {
+    return await trainHeld(samples, config, opts, opts.init ?? (await DegNet.create(config, opts.seed, hold.tf)));
+  } finally {
+    hold.release();
+  }
+}
+
+async function trainHeld(
+  samples: readonly StintSample[],
+  config: DegNetConfig,
+  opts: TrainOpts,
+  net: DegNet,
+): Promise<{ net: DegNet; bestEpoch: number; bestScore: number; epochs: number }> {
   const tf = net.tf;
   const optimizer = tf.train.adam(opts.lr);
   const decay = opts.ema ?? 0;
@@ -301,21 +336,21 @@ export async function trainDegNet(
   if (opts.checkpoint && stateFile && existsSync(stateFile)) {
     const st = JSON.parse(readFileSync(stateFile, 'utf8')) as { key: string; epoch: number; best: number; bestEpoch: number };
     if (st.key === key) {
-      const { net: saved } = await DegNet.load(join(opts.checkpoint, 'last'));
+      const { net: saved } = await DegNet.load(join(opts.checkpoint, 'last'), tf);
       for (const [n, v] of Object.entries(net.vars)) v.assign(saved.vars[n]!);
       saved.dispose();
       const optArt = await fileHandler(join(opts.checkpoint, 'adam')).load();
       const ow = tf.io.decodeWeights(optArt.weightData!, optArt.weightSpecs!);
       await optimizer.setWeights(Object.entries(ow).map(([name, tensor]) => ({ name, tensor })));
       if (ema && existsSync(join(opts.checkpoint, 'ema', 'model.json'))) {
-        const { net: e } = await DegNet.load(join(opts.checkpoint, 'ema'));
+        const { net: e } = await DegNet.load(join(opts.checkpoint, 'ema'), tf);
         ema.forEach((t) => t.dispose());
         ema = Object.values(e.vars).map((v) => tf.keep(v.clone()));
         e.dispose();
       }
       if (existsSync(join(opts.checkpoint, 'best', 'model.json'))) {
-        const { net: b } = await DegNet.load(join(opts.checkpoint, 'best'));
-        bestWeights = Object.values(b.vars).map((v) => v.dataSync() as Float32Array);
+        const { net: b } = await DegNet.load(join(opts.checkpoint, 'best'), tf);
+        bestWeights = await b.weights();
         b.dispose();
       }
       start = st.epoch;
@@ -335,8 +370,8 @@ export async function trainDegNet(
       order[i] = order[j]!;
       order[j] = t;
     }
-    let total = 0;
-    let nb = 0;
+    // batch losses stay on the device until the epoch ends (one read, not one stall per batch), summed in order
+    const losses: TF.Scalar[] = [];
     for (let s = 0; s < order.length; s += opts.batch) {
       const idx = order.subarray(s, Math.min(order.length, s + opts.batch));
       const bs = Array.from(idx, (i) => samples[i]!);
@@ -344,24 +379,26 @@ export async function trainDegNet(
         const b = net.batch(bs);
         return optimizer.minimize(() => net.loss(net.forward(b), b.y, b.mask), true, varList)!;
       });
-      total += l.dataSync()[0]!;
-      l.dispose();
-      nb++;
+      losses.push(l);
       if (ema) {
         const prev = ema;
         ema = tf.tidy(() => prev.map((e, i) => tf.add(tf.mul(e, decay), tf.mul(varList[i]!, 1 - decay))));
         prev.forEach((t) => t.dispose());
       }
     }
+    let total = 0;
+    const nb = losses.length;
+    for (const v of await Promise.all(losses.map((l) => l.data()))) total += v[0]!;
+    losses.forEach((l) => l.dispose());
     // score (and keep) the averaged weights; the raw iterate goes back afterwards for training and the checkpoint
     const raw = ema ? varList.map((v) => tf.keep(v.clone())) : null;
     if (ema) varList.forEach((v, i) => v.assign(ema![i]!));
-    const score = opts.validate ? opts.validate(net, ep + 1) : total / nb;
+    const score = opts.validate ? await opts.validate(net, ep + 1) : total / nb;
     opts.log?.(`tyre-deg: epoch ${ep + 1}/${opts.epochs} loss ${(total / nb).toFixed(4)} valid ${score.toFixed(4)}`);
     if (score < best) {
       best = score;
       bestEpoch = ep + 1;
-      bestWeights = varList.map((v) => v.dataSync().slice() as Float32Array);
+      bestWeights = await net.weights();
       if (opts.checkpoint) await net.save(join(opts.checkpoint, 'best'));
     }
     if (opts.checkpoint && ema) await net.save(join(opts.checkpoint, 'ema'));

@@ -38,22 +38,22 @@ describe('tyre-deg stint forecast', () => {
     expect(a.meta.horizonWeights).toHaveLength(HORIZON);
     const samples = evalSamples(races, a.prior);
     expect(samples.length).toBeGreaterThan(5);
-    const pa = a.net.predict(samples);
-    expect(Array.from(b.net.predict(samples))).toEqual(Array.from(pa));
+    const pa = await a.net.predict(samples);
+    expect(Array.from(await b.net.predict(samples))).toEqual(Array.from(pa));
     const dir = mkdtempSync(join(tmpdir(), 'pitwall-degnet-'));
     try {
       await saveTyreDeg(a, join(dir, 'tyre-deg'));
       const c = await loadTyreDeg(join(dir, 'tyre-deg'));
       expect(c.meta.blend).toBe(a.meta.blend);
       expect(c.net.members).toHaveLength(2);
-      expect(Array.from(c.net.predict(samples))).toEqual(Array.from(pa));
-      expect(scoreForecast(c, samples).mae).toBeCloseTo(scoreForecast(a, samples).mae, 9);
+      expect(Array.from(await c.net.predict(samples))).toEqual(Array.from(pa));
+      expect((await scoreForecast(c, samples)).mae).toBeCloseTo((await scoreForecast(a, samples)).mae, 9);
       // live forecast at the end of a lap: the next laps with an ordered band
       const race = races.find((r) => r.season === 2024)!;
       const s = samples.find((x) => x.season === 2024)!;
       const drv = [...race.byDriver.keys()].find((d) => d === s.driver)!;
       const lap = race.byDriver.get(drv)!.find((l) => l.clean && l.lap > 10)!.lap;
-      const f = liveForecast(c, race, drv, lap);
+      const f = await liveForecast(c, race, drv, lap);
       expect(f).not.toBeNull();
       expect(f!.forecast.length).toBeGreaterThan(0);
       expect(f!.forecast.length).toBeLessThanOrEqual(HORIZON);
@@ -100,15 +100,15 @@ describe('tyre-deg training', () => {
       const logs: string[] = [];
       const resumed = await trainDegNet(samples, config, { ...opts, checkpoint: dir, log: (m) => logs.push(m) });
       expect(logs[0]).toMatch(/resumed from epoch 1/);
-      const a = full.net.named().map((v) => Array.from(v.tensor.dataSync()));
-      const b = resumed.net.named().map((v) => Array.from(v.tensor.dataSync()));
+      const a = (await full.net.weights()).map((w) => Array.from(w));
+      const b = (await resumed.net.weights()).map((w) => Array.from(w));
       // same weights (up to float32 rounding of Adam's recomputed bias-correction powers)
       let maxDiff = 0;
       for (let i = 0; i < a.length; i++) for (let j = 0; j < a[i]!.length; j++) maxDiff = Math.max(maxDiff, Math.abs(b[i]![j]! - a[i]![j]!));
       expect(maxDiff).toBeLessThan(1e-4);
       // and not merely the fresh initialisation: training moved the weights
       const init = await DegNet.create(config, opts.seed);
-      const c = init.named().map((v) => Array.from(v.tensor.dataSync()));
+      const c = (await init.weights()).map((w) => Array.from(w));
       let moved = 0;
       for (let i = 0; i < a.length; i++) for (let j = 0; j < a[i]!.length; j++) moved = Math.max(moved, Math.abs(c[i]![j]! - a[i]![j]!));
       expect(moved).toBeGreaterThan(10 * maxDiff);

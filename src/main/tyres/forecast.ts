@@ -4,6 +4,7 @@ import type { Db } from '../data/db.js';
 import type { DryCompound, StintForecast } from '../../shared/domain.js';
 import { raceContext } from './context.js';
 import { curvesFromRaces, slopePrior, type CurveFit, type DegradationCurveFit } from './curves.js';
+import { describeTfBackend, holdTf } from '../compute/tf.js';
 import { DEFAULT_NET, DEFAULT_TRAIN, DegEnsemble, DegNet, trainDegNet, type DegNetConfig, type TrainOpts } from './deg-model.js';
 import { loadRaces, raceStints, type RaceLaps } from './race-laps.js';
 import { evalSamples, HORIZON, OBS, stintSample, trainSamples, type SlopePrior, type StintSample } from './stint-data.js';
@@ -34,8 +35,8 @@ export function priorFromMeta(meta: TyreDegMeta): SlopePrior {
 }
 
 /** Lap-time forecasts (s) of the samples: [p10, p50, p90] per query, blended. */
-export function forecastLaps(model: TyreDegModel, samples: readonly StintSample[]): Float64Array {
-  const q = model.net.predict(samples);
+export async function forecastLaps(model: TyreDegModel, samples: readonly StintSample[]): Promise<Float64Array> {
+  const q = await model.net.predict(samples);
   const out = new Float64Array(q.length);
   const w = model.meta.weights;
   samples.forEach((s, i) => {
@@ -82,9 +83,9 @@ export interface TyreDegEvaluation {
 
 const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
-export function scoreForecast(model: TyreDegModel, samples: readonly StintSample[]): TyreDegEvaluation {
-  const f = forecastLaps(model, samples);
-  const raw = model.net.predict(samples);
+export async function scoreForecast(model: TyreDegModel, samples: readonly StintSample[]): Promise<TyreDegEvaluation> {
+  const f = await forecastLaps(model, samples);
+  const raw = await model.net.predict(samples);
   const acc = new Map<string, { n: number; e: number; l: number; c: number; k: number }>();
   const accC = new Map<string, { n: number; e: number; l: number; c: number; k: number }>();
   const tot = { n: 0, e: 0, l: 0, c: 0, net: 0, cov: 0, stat: 0 };
@@ -140,8 +141,8 @@ export function scoreForecast(model: TyreDegModel, samples: readonly StintSample
 
 /** Network weight per forecast step (vs the last lap, grid step 0.05) with the lowest validation MAE: the last lap
  *  says more about the next lap than about the tenth. */
-function bestBlend(net: DegEnsemble, samples: readonly StintSample[]): number[] {
-  const q = net.predict(samples);
+async function bestBlend(net: DegEnsemble, samples: readonly StintSample[]): Promise<number[]> {
+  const q = await net.predict(samples);
   const out: number[] = [];
   for (let h = 0; h < HORIZON; h++) {
     let best = 1;
@@ -162,8 +163,8 @@ function bestBlend(net: DegEnsemble, samples: readonly StintSample[]): number[] 
   return out;
 }
 
-function forecastMae(net: { predict(s: readonly StintSample[]): Float32Array }, samples: readonly StintSample[]): number {
-  const q = net.predict(samples);
+async function forecastMae(net: { predict(s: readonly StintSample[]): Promise<Float32Array> }, samples: readonly StintSample[]): Promise<number> {
+  const q = await net.predict(samples);
   let e = 0;
   let n = 0;
   samples.forEach((s, i) => {
@@ -198,6 +199,16 @@ export interface TrainTyreDegOpts {
  * forecasts of season `to` (validation inside the training range).
  */
 export async function trainTyreDeg(races: readonly RaceLaps[], seasons: [number, number], opts: TrainTyreDegOpts = {}): Promise<TyreDegModel> {
+  // one backend for the whole run (members, blend, refit): loadTf() calls meanwhile do not switch it
+  const hold = await holdTf('auto', { workload: 'tyre-train' });
+  try {
+    return await trainHeld(races, seasons, opts, describeTfBackend(hold.tf));
+  } finally {
+    hold.release();
+  }
+}
+
+async function trainHeld(races: readonly RaceLaps[], seasons: [number, number], opts: TrainTyreDegOpts, backend: string): Promise<TyreDegModel> {
   const fitsAll = curvesFromRaces(races);
   const prior = slopePrior(fitsAll);
   const val = seasons[1] > seasons[0] ? seasons[1] : null;
@@ -209,7 +220,7 @@ export async function trainTyreDeg(races: readonly RaceLaps[], seasons: [number,
   const circuits = [...new Set(fitRaces.map((r) => r.circuit))].sort();
   const config: DegNetConfig = { ...DEFAULT_NET, ...opts.net, circuits };
   const seed = opts.seed ?? 1;
-  opts.log?.(`tyre-deg: ${samples.length} training windows, ${valSamples.length} validation stints`);
+  opts.log?.(`tyre-deg: ${samples.length} training windows, ${valSamples.length} validation stints, training on ${backend}`);
   const members: DegNet[] = [];
   let bestEpoch = 0;
   for (let k = 0; k < (opts.members ?? MEMBERS); k++) {
@@ -224,7 +235,7 @@ export async function trainTyreDeg(races: readonly RaceLaps[], seasons: [number,
     bestEpoch = Math.max(bestEpoch, trained.bestEpoch);
   }
   const ens = new DegEnsemble(members);
-  const horizonWeights = valSamples.length ? bestBlend(ens, valSamples) : Array<number>(HORIZON).fill(1);
+  const horizonWeights = valSamples.length ? await bestBlend(ens, valSamples) : Array<number>(HORIZON).fill(1);
   const wn = Math.round((horizonWeights.reduce((a, b) => a + b, 0) / HORIZON) * 1000) / 1000;
   const weights = { net: wn, last: Math.round((1 - wn) * 1000) / 1000, stat: 0 };
   opts.log?.(`tyre-deg: ${members.length} network(s), best epoch ${bestEpoch}, network weight per step ${horizonWeights.join(', ')}`);
@@ -260,7 +271,7 @@ export async function evaluateTyreDeg(
   const model = await trainTyreDeg(loadRaces(db, train), train, opts);
   const train_s = r4((performance.now() - t0) / 1000);
   const samples = evalSamples(loadRaces(db, test), model.prior);
-  return { ...scoreForecast(model, samples), model, train_s, train_seasons: train, test_seasons: test };
+  return { ...(await scoreForecast(model, samples)), model, train_s, train_seasons: train, test_seasons: test };
 }
 
 export async function saveTyreDeg(model: TyreDegModel, dir: string): Promise<void> {
@@ -278,7 +289,7 @@ export async function loadTyreDeg(dir: string): Promise<TyreDegModel> {
  * Live forecast for a driver at the end of `lap`: the current stint's clean laps so far (at least 3; the last OBS
  * are observed, fewer are padded with the first) and the next `horizon` laps' times with a p10–p90 band.
  */
-export function liveForecast(model: TyreDegModel, race: RaceLaps, driver: string, lap: number, horizon = HORIZON): StintForecast | null {
+export async function liveForecast(model: TyreDegModel, race: RaceLaps, driver: string, lap: number, horizon = HORIZON): Promise<StintForecast | null> {
   const stint = raceStints(race).find((s) => s.driver === driver && s.laps.some((l) => l.lap === lap));
   if (!stint) return null;
   const seen = stint.clean.filter((l) => l.lap <= lap);
@@ -292,7 +303,7 @@ export function liveForecast(model: TyreDegModel, race: RaceLaps, driver: string
   if (queries.length === 0) return null;
   const smp = stintSample(raceContext(race), view, 0, model.prior, queries);
   if (!smp) return null;
-  const f = forecastLaps(model, [smp]);
+  const f = await forecastLaps(model, [smp]);
   const r3 = (v: number) => Math.round(v * 1000) / 1000;
   return {
     driver: stint.laps[0]!.driverRef,

@@ -2,6 +2,7 @@
 // the stints of clean laps. Clean lap (issue #5, exact): green for the whole lap (track status exactly '1'), not an
 // in- or out-lap, accurate timing, lap number > 1, slick (dry) compound.
 import type { Db } from '../data/db.js';
+import { raceLapRows, type LapRow } from '../data/laps-query.js';
 import type { DryCompound } from '../../shared/domain.js';
 import { dryCompound, softness } from './compound.js';
 import { fuelCorrected, fuelKg } from './fuel.js';
@@ -48,24 +49,12 @@ export interface Stint {
   clean: RaceLap[];
 }
 
-interface LapRow {
-  season: number;
-  round: number;
-  driver: string;
-  driver_ref: string | null;
-  lap_number: number;
-  time_s: number | null;
-  lap_time_s: number | null;
-  stint: number | null;
-  pit_out_s: number | null;
-  pit_in_s: number | null;
-  compound: string | null;
-  compound_name: string | null;
-  tyre_life: number | null;
-  track_status: string | null;
-  position: number | null;
-  is_accurate: number | null;
-}
+/** The laps-table columns a race's laps are built from. */
+const COLUMNS = [
+  'season', 'round', 'driver', 'driver_ref', 'lap_number', 'time_s', 'lap_time_s', 'stint', 'pit_out_s', 'pit_in_s',
+  'compound', 'compound_name', 'tyre_life', 'track_status', 'position', 'is_accurate',
+] as const;
+type Row = Pick<LapRow, (typeof COLUMNS)[number]>;
 
 export function isCleanLap(r: {
   track_status: string | null;
@@ -102,25 +91,7 @@ export function loadRaces(
     )
     .all(seasons[0], seasons[1]) as { season: number; round: number; circuit: string | null; total: number | null }[];
   const info = new Map(meta.map((m) => [`${m.season}/${m.round}`, m]));
-  const where = ['session = ?', 'season BETWEEN ? AND ?'];
-  const params: (string | number)[] = ['race', seasons[0], seasons[1]];
-  if (opts.round !== undefined) {
-    where.push('round = ?');
-    params.push(opts.round);
-  }
-  if (opts.circuit !== undefined) {
-    where.push(
-      '(season, round) IN (SELECT r.year, r.round FROM races r JOIN circuits c ON c.circuit_id = r.circuit_id WHERE c.circuit_ref = ?)',
-    );
-    params.push(opts.circuit);
-  }
-  const rows = db
-    .prepare(
-      `SELECT season, round, driver, driver_ref, lap_number, time_s, lap_time_s, stint, pit_out_s, pit_in_s, compound,
-        compound_name, tyre_life, track_status, position, is_accurate
-       FROM laps WHERE ${where.join(' AND ')} ORDER BY season, round, lap_number, driver`,
-    )
-    .all(...params) as LapRow[];
+  const rows = raceLapRows(db, { seasons, ...opts, order: 'lap' }, COLUMNS);
   const races: RaceLaps[] = [];
   let start = 0;
   for (let i = 1; i <= rows.length; i++) {
@@ -139,7 +110,7 @@ export function loadRaces(
   return races;
 }
 
-function buildRace(season: number, round: number, circuit: string, totalLaps: number, rows: LapRow[]): RaceLaps {
+function buildRace(season: number, round: number, circuit: string, totalLaps: number, rows: Row[]): RaceLaps {
   const laps: RaceLap[] = rows.map((r) => {
     const fuel = fuelKg(r.lap_number, totalLaps);
     return {

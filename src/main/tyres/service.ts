@@ -16,7 +16,7 @@ export async function loadShippedTyreDeg(dir = tyreDegDir()): Promise<TyreDegMod
 }
 
 /** Forecast of `driver` (code or driverRef) at the end of `lap` of a race; null when the stint has < 3 clean laps. */
-export function forecastFor(db: Db, model: TyreDegModel, season: number, round: number, driver: string, lap: number): StintForecast | null {
+export async function forecastFor(db: Db, model: TyreDegModel, season: number, round: number, driver: string, lap: number): Promise<StintForecast | null> {
   const race = loadRaces(db, [season, season], { round })[0];
   if (!race) throw new DataError(`no race laps for ${season} round ${round}`);
   const code = [...race.byDriver.keys()].find((c) => c === driver || c.toLowerCase() === driver.toLowerCase() || race.byDriver.get(c)![0]!.driverRef === driver);

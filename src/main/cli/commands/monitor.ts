@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { parseSeasonRange } from '../command.js';
+import { parseSeasonRange, seasonsArg } from '../command.js';
 
 const report: Command = {
   name: 'report',
@@ -17,7 +17,7 @@ const report: Command = {
     const r = monitorReport(ctx.db(), {
       model: String(ctx.opts.model),
       reference: parseSeasonRange(ctx.opts.reference, 'reference'),
-      current: ctx.opts.current === undefined ? undefined : parseSeasonRange(ctx.opts.current, 'current'),
+      current: seasonsArg(ctx, 'current'),
       window: ctx.opts.window as number,
       draws: ctx.opts.draws as number,
     });

@@ -1,6 +1,9 @@
 import type { Command } from '../command.js';
-import { createEngine } from '../../engine/engine.js';
+import { closeEngine, createEngine } from '../../engine/engine.js';
 import { startServer } from '../../server/server.js';
+
+// A shutdown that takes longer than this (a stuck client, a busy native call) ends the process anyway.
+const SHUTDOWN_GRACE_MS = 5000;
 
 export const command: Command = {
   name: 'serve',
@@ -13,15 +16,25 @@ export const command: Command = {
     const engine = createEngine({ db: ctx.dbFile });
     const srv = await startServer(engine, { port: ctx.opts.port as number, host: ctx.opts.host as string });
     ctx.print({ url: srv.url, port: srv.port }, `PitWall is running at ${srv.url}  (Ctrl+C to stop)`);
+    // SIGINT / SIGTERM: close the server (clients, worker threads), then the database; the process then exits on
+    // its own because nothing is left on the event loop. A second signal gets Node's default (immediate) exit.
     await new Promise<void>((resolve) => {
       const stop = () => {
-        void srv.close().then(() => {
-          engine.db.close();
-          resolve();
-        });
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
+    setTimeout(() => {
+      ctx.log(`pitwall serve: shutdown took over ${SHUTDOWN_GRACE_MS / 1000} s; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    try {
+      await srv.close();
+    } finally {
+      await closeEngine(engine);
+    }
   },
 };

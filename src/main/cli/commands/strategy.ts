@@ -1,17 +1,7 @@
-import type { Command, CommandContext } from '../command.js';
-import { UsageError } from '../command.js';
+import type { Command } from '../command.js';
+import { numberArg, RACE_OPTIONS, raceArgs, stringArg } from '../command.js';
 import { artifactsDir } from '../../data/paths.js';
 
-const req = (ctx: CommandContext, name: string): number => {
-  const v = ctx.opts[name];
-  if (v === undefined || !Number.isFinite(Number(v))) throw new UsageError(`--${name} is required (a number)`);
-  return Number(v);
-};
-const reqStr = (ctx: CommandContext, name: string): string => {
-  const v = ctx.opts[name];
-  if (typeof v !== 'string' || !v) throw new UsageError(`--${name} is required`);
-  return v;
-};
 const fmt = (s: { time: number; position: number; plan: string; timeCi95?: number; positionCi95?: number }): string =>
   `${s.time.toFixed(2)} s${s.timeCi95 !== undefined ? ` ±${s.timeCi95.toFixed(2)}` : ''}  P${s.position.toFixed(s.positionCi95 !== undefined ? 2 : 0)}` +
   `${s.positionCi95 !== undefined ? ` ±${s.positionCi95.toFixed(2)}` : ''}  ${s.plan}`;
@@ -30,7 +20,7 @@ const train: Command = {
   ],
   async run(ctx) {
     const { trainCircuit } = await import('../../strategy/train.js');
-    const circuit = reqStr(ctx, 'circuit');
+    const circuit = stringArg(ctx, 'circuit');
     let last = 0;
     const { checkpoint: cp, file } = await trainCircuit(
       ctx.db(),
@@ -66,9 +56,7 @@ const evaluate: Command = {
   summary: 'PPO vs DP optimum, best fixed 1-/2-stop plan and the actual strategy on a real race',
   usage: 'pitwall strategy evaluate --season 2023 --round 1 --driver max_verstappen [--stochastic --seeds 1000] [--json]',
   options: [
-    { name: 'season', type: 'number', description: 'season' },
-    { name: 'round', type: 'number', description: 'round' },
-    { name: 'driver', type: 'string', description: 'driver_ref or code' },
+    ...RACE_OPTIONS,
     { name: 'stochastic', type: 'boolean', description: 'Monte-Carlo comparison with random SC/VSC/red flags and noise' },
     { name: 'seeds', type: 'number', description: 'seeds for --stochastic', default: 1000 },
     { name: 'model', type: 'string', description: 'checkpoint file (default: models/strategy/<circuit>.json)' },
@@ -77,9 +65,7 @@ const evaluate: Command = {
     const { evaluateStrategy } = await import('../../strategy/evaluate.js');
     const { readCheckpointFile } = await import('../../strategy/checkpoint.js');
     const r = await evaluateStrategy(ctx.db(), {
-      season: req(ctx, 'season'),
-      round: req(ctx, 'round'),
-      driver: reqStr(ctx, 'driver'),
+      ...raceArgs(ctx),
       stochastic: ctx.opts.stochastic === true,
       seeds: Number(ctx.opts.seeds ?? 1000),
       checkpoint: typeof ctx.opts.model === 'string' ? readCheckpointFile(ctx.opts.model) : undefined,
@@ -105,19 +91,15 @@ const recommendCmd: Command = {
   summary: 'pit recommendation for a driver at a lap: action, expected gain, plans, counterfactuals',
   usage: 'pitwall strategy recommend --season 2023 --round 1 --lap 20 --driver max_verstappen [--seeds 200] [--json]',
   options: [
-    { name: 'season', type: 'number', description: 'season' },
-    { name: 'round', type: 'number', description: 'round' },
+    ...RACE_OPTIONS,
     { name: 'lap', type: 'number', description: 'the lap being driven (box at its end)' },
-    { name: 'driver', type: 'string', description: 'driver_ref or code' },
     { name: 'seeds', type: 'number', description: 'Monte-Carlo runs per option', default: 200 },
   ],
   async run(ctx) {
     const { recommend } = await import('../../strategy/recommend.js');
     const r = await recommend(ctx.db(), {
-      season: req(ctx, 'season'),
-      round: req(ctx, 'round'),
-      lap: req(ctx, 'lap'),
-      driver: reqStr(ctx, 'driver'),
+      ...raceArgs(ctx),
+      lap: numberArg(ctx, 'lap'),
       seeds: Number(ctx.opts.seeds ?? 200),
     });
     ctx.print(

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { parseSeasonRange, UsageError } from '../command.js';
+import { numberArg, parseSeasonRange, RACE_OPTIONS, raceArgs, seasonsArg, stringArg, UsageError } from '../command.js';
 import { shippedModelsDir } from '../../data/paths.js';
 
 const r3 = (v: number) => v.toFixed(3);
@@ -14,12 +14,11 @@ const curve: Command = {
     { name: 'seasons', type: 'string', description: 'seasons to use, e.g. 2018-2024 (default: all)' },
   ],
   async run(ctx) {
-    const circuit = ctx.opts.circuit;
-    if (typeof circuit !== 'string' || !circuit) throw new UsageError('--circuit is required (e.g. bahrain)');
+    const circuit = stringArg(ctx, 'circuit', ' (e.g. bahrain)');
     const compound = typeof ctx.opts.compound === 'string' ? ctx.opts.compound.toUpperCase() : undefined;
     if (compound && !['SOFT', 'MEDIUM', 'HARD'].includes(compound)) throw new UsageError('--compound must be SOFT, MEDIUM or HARD');
     const { degradationCurves } = await import('../../tyres/curves.js');
-    const seasons = ctx.opts.seasons !== undefined ? parseSeasonRange(ctx.opts.seasons, 'seasons') : undefined;
+    const seasons = seasonsArg(ctx, 'seasons');
     const all = degradationCurves(ctx.db(), circuit, seasons ? { seasons } : {});
     if (all.length === 0) throw new UsageError(`no dry stints at circuit "${circuit}" (use a circuit_ref such as bahrain)`);
     const curves = compound ? all.filter((c) => c.compound === compound) : all;
@@ -42,19 +41,16 @@ const forecast: Command = {
   summary: 'forecast the next laps of a driver’s stint at the end of a lap (shipped tyre-deg model)',
   usage: 'pitwall tyres forecast --season 2024 --round 1 --driver VER --lap 20 [--json]',
   options: [
-    { name: 'season', type: 'number', description: 'season' },
-    { name: 'round', type: 'number', description: 'round' },
-    { name: 'driver', type: 'string', description: '3-letter code or driverRef' },
+    ...RACE_OPTIONS,
     { name: 'lap', type: 'number', description: 'the last completed lap' },
   ],
   async run(ctx) {
-    const { season, round, driver, lap } = ctx.opts;
-    if (typeof season !== 'number' || typeof round !== 'number' || typeof driver !== 'string' || typeof lap !== 'number')
-      throw new UsageError('--season, --round, --driver and --lap are required');
+    const { season, round, driver } = raceArgs(ctx);
+    const lap = numberArg(ctx, 'lap');
     const { forecastFor, loadShippedTyreDeg, tyreDegDir } = await import('../../tyres/service.js');
     const model = await loadShippedTyreDeg();
     if (!model) throw new UsageError(`no shipped tyre-deg model in ${tyreDegDir()} (run \`pitwall tyres ship\`)`);
-    const f = forecastFor(ctx.db(), model, season, round, driver, lap);
+    const f = await forecastFor(ctx.db(), model, season, round, driver, lap);
     if (!f) {
       ctx.print(null, `no forecast: fewer than 3 clean laps in the stint at lap ${lap}`);
       return 1;

@@ -207,6 +207,51 @@ export function byRace<T extends { race: RaceTime }>(list: T[]): T[][] {
   return out;
 }
 
+/** Each driver's entries of one race (grouped), for the races that started after `since` (all when null). */
+export function* driverRaces(h: History, since: number | null): Generator<Entry[]> {
+  for (const list of h.byDriver.values())
+    for (const group of byRace(list)) if (since === null || group[0]!.race.startMs > since) yield group;
+}
+
+/** Per constructor id, one value per race its cars ran (start order), made from those cars' entries; null: none. */
+export function perTeamRace<T>(entries: Entry[], make: (cars: Entry[]) => T | null): Map<number, T[]> {
+  const teams = new Map<number, T[]>();
+  for (const group of byRace(entries.filter((e) => e.raced))) {
+    const cars = new Map<number, Entry[]>();
+    for (const e of group) {
+      const l = cars.get(e.constructorId);
+      if (l) l.push(e);
+      else cars.set(e.constructorId, [e]);
+    }
+    for (const [cid, es] of cars) {
+      const v = make(es);
+      if (v === null) continue;
+      let l = teams.get(cid);
+      if (!l) teams.set(cid, (l = []));
+      l.push(v);
+    }
+  }
+  return teams;
+}
+
+/** The last `n` of `list` (start order) that started before `ms` (at `ms` too when `incl`). */
+export function lastBefore<T extends { startMs: number }>(
+  list: readonly T[],
+  ms: number,
+  incl: boolean,
+  n: number,
+): T[] {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const s = list[mid]!.startMs;
+    if (s < ms || (incl && s === ms)) lo = mid + 1;
+    else hi = mid;
+  }
+  return list.slice(Math.max(0, lo - n), lo);
+}
+
 /** Elo-style driver ratings from each race's finishing order (every pair of starters is a duel):
  *  rating before and after each race, by `${raceId}:${driverId}`. */
 export function eloRatings(entries: Entry[], k = 48): Map<string, [number, number]> {

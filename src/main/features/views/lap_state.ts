@@ -12,21 +12,39 @@ export const raceLapsOf = (ctx: TransformContext): RaceLaps[] =>
   ctx.memo('race_laps', () => loadRaces(ctx.db, [0, 9999]));
 
 /** Wall-clock time (ms) when a lap ending at session time `end` was known: the first lap ends ≈ 2 min after start. */
-export const lapKnownMs = (startMs: number, end: number, firstLapEnd: number): number =>
+const lapKnownMs = (startMs: number, end: number, firstLapEnd: number): number =>
   Math.round(startMs + (end - firstLapEnd + 120) * 1000);
 
-export const firstLapEnd = (race: RaceLaps): number =>
+const firstLapEnd = (race: RaceLaps): number =>
   Math.min(...race.laps.filter((l) => l.lap === 1 && l.end !== null).map((l) => l.end!));
 
-function run(ctx: TransformContext): FeatureRow[] {
+/** A race of the lap data, as the lap-data views (lap_state, stint_degradation) read it. */
+export interface LapRace {
+  race: RaceLaps;
+  /** "season-round" */
+  key: string;
+  /** Wall-clock time (ms) when a lap ending at session time `end` was known. */
+  knownMs(end: number): number;
+}
+
+/** The races to materialize: started after `ctx.since` (every race on a full run), with a timed first lap. */
+export function* newerRaces(ctx: TransformContext): Generator<LapRace> {
   const starts = new Map(raceTimeline(ctx.db).map((r) => [`${r.year}-${r.round}`, r.startMs]));
-  const out: FeatureRow[] = [];
   for (const race of raceLapsOf(ctx)) {
     const key = `${race.season}-${race.round}`;
     const start = starts.get(key);
     if (start === undefined || (ctx.since !== null && start <= ctx.since)) continue;
     const first = firstLapEnd(race);
-    if (!Number.isFinite(first)) continue;
+    if (Number.isFinite(first)) yield { race, key, knownMs: (end) => lapKnownMs(start, end, first) };
+  }
+}
+
+/** Every view over newerRaces hashes these with its own code. */
+export const LAP_RACE_CODE = [raceLapsOf, loadRaces, newerRaces, lapKnownMs, firstLapEnd];
+
+function run(ctx: TransformContext): FeatureRow[] {
+  const out: FeatureRow[] = [];
+  for (const { race, key, knownMs } of newerRaces(ctx)) {
     for (const laps of race.byDriver.values()) {
       let stint: number | null = null;
       let stintLap = 0;
@@ -44,7 +62,7 @@ function run(ctx: TransformContext): FeatureRow[] {
           race: key,
           driver: l.driverRef,
           lap: String(l.lap),
-          event_timestamp: lapKnownMs(start, l.end, first),
+          event_timestamp: knownMs(l.end),
           compound: l.compound,
           tyre_age: l.tyreAge,
           stint: l.stint,
@@ -86,5 +104,5 @@ export const lapState: FeatureView = {
     },
     { name: 'position', type: 'int', description: 'position at the lap’s end' },
   ],
-  source: { kind: 'transform', run, uses: [raceLapsOf, loadRaces, lapKnownMs, firstLapEnd] },
+  source: { kind: 'transform', run, uses: LAP_RACE_CODE },
 };

@@ -5,7 +5,7 @@
 import type { FeatureRow, FeatureView, TransformContext } from '../types.js';
 import { loadRaces, median, type RaceLaps } from '../../tyres/race-laps.js';
 import { raceLapsOf } from './lap_state.js';
-import { byRace, loadHistory, mean } from './history.js';
+import { byRace, driverRaces, lastBefore, loadHistory, mean, perTeamRace, type Entry } from './history.js';
 
 /** Fewer clean laps than this: no pace for that car in that race. */
 const MIN_CLEAN_LAPS = 5;
@@ -47,73 +47,52 @@ interface Timed {
   spread: number;
 }
 
-/** The values of `list` (start order) for races that started before `ms` (inclusive when `incl`), last `n`. */
-function lastBefore(list: readonly Timed[], ms: number, incl: boolean, n: number): Timed[] {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const s = list[mid]!.startMs;
-    if (s < ms || (incl && s === ms)) lo = mid + 1;
-    else hi = mid;
-  }
-  return list.slice(Math.max(0, lo - n), lo);
-}
-
 function run(ctx: TransformContext): FeatureRow[] {
   const h = ctx.memo('history', () => loadHistory(ctx.db));
   // every race's laps, shareable with other lap views of the run through the memo key 'race_laps'
   const paces = carPaces(raceLapsOf(ctx));
-  // per driver (driverRef) and per constructor id: pace in each race with lap data, in start order
+  const paceOf = (e: Entry): Timed | undefined => {
+    const c = paces.get(e.race.key)?.get(e.driver);
+    return c && { startMs: e.race.startMs, ...c };
+  };
+  // per driver (driverRef): pace in each race with lap data, in start order
   const drivers = new Map<string, Timed[]>();
-  const teams = new Map<number, Timed[]>();
-  for (const group of byRace(h.entries.filter((e) => e.raced))) {
-    const race = group[0]!.race;
-    const p = paces.get(race.key);
-    if (!p) continue;
-    const teamBest = new Map<number, Timed>();
-    for (const e of group) {
-      const c = p.get(e.driver);
-      if (!c) continue;
-      const t = { startMs: race.startMs, ...c };
-      let l = drivers.get(e.driver);
-      if (!l) drivers.set(e.driver, (l = []));
-      l.push(t);
-      const b = teamBest.get(e.constructorId);
-      if (!b || t.deficit < b.deficit) teamBest.set(e.constructorId, t);
-    }
-    for (const [cid, t] of teamBest) {
-      let l = teams.get(cid);
-      if (!l) teams.set(cid, (l = []));
-      l.push(t);
-    }
+  for (const e of h.entries) {
+    const t = e.raced ? paceOf(e) : undefined;
+    if (!t) continue;
+    let l = drivers.get(e.driver);
+    if (!l) drivers.set(e.driver, (l = []));
+    l.push(t);
   }
+  // per constructor id: its better car's pace in each race with lap data
+  const teams = perTeamRace(h.entries, (cars) => {
+    let best: Timed | null = null;
+    for (const t of cars.map(paceOf)) if (t && (!best || t.deficit < best.deficit)) best = t;
+    return best;
+  });
   const out: FeatureRow[] = [];
-  for (const list of h.byDriver.values()) {
-    for (const group of byRace(list)) {
-      const first = group[0]!;
-      const race = first.race;
-      if (ctx.since !== null && race.startMs <= ctx.since) continue;
-      const dl = drivers.get(first.driver) ?? [];
-      const tl = teams.get(first.constructorId) ?? [];
-      const row = (at: number, incl: boolean): FeatureRow => {
-        const d5 = lastBefore(dl, race.startMs, incl, 5);
-        const t5 = lastBefore(tl, race.startMs, incl, 5);
-        const def = (xs: Timed[]) => mean(xs.map((x) => x.deficit));
-        return {
-          driver: first.driver,
-          event_timestamp: at,
-          has_pace_data: d5.length > 0 || t5.length > 0 ? 1 : 0,
-          driver_pace_deficit_last_3: def(d5.slice(-3)),
-          driver_pace_deficit_last_5: def(d5),
-          team_pace_deficit_last_3: def(t5.slice(-3)),
-          team_pace_deficit_last_5: def(t5),
-          driver_pace_spread_last_5: mean(d5.map((x) => x.spread)),
-        };
+  for (const group of driverRaces(h, ctx.since)) {
+    const first = group[0]!;
+    const race = first.race;
+    const dl = drivers.get(first.driver) ?? [];
+    const tl = teams.get(first.constructorId) ?? [];
+    const row = (at: number, incl: boolean): FeatureRow => {
+      const d5 = lastBefore(dl, race.startMs, incl, 5);
+      const t5 = lastBefore(tl, race.startMs, incl, 5);
+      const def = (xs: Timed[]) => mean(xs.map((x) => x.deficit));
+      return {
+        driver: first.driver,
+        event_timestamp: at,
+        has_pace_data: d5.length > 0 || t5.length > 0 ? 1 : 0,
+        driver_pace_deficit_last_3: def(d5.slice(-3)),
+        driver_pace_deficit_last_5: def(d5),
+        team_pace_deficit_last_3: def(t5.slice(-3)),
+        team_pace_deficit_last_5: def(t5),
+        driver_pace_spread_last_5: mean(d5.map((x) => x.spread)),
       };
-      out.push(row(race.startMs, false));
-      if (group.some((e) => e.raced)) out.push(row(race.endMs, true));
-    }
+    };
+    out.push(row(race.startMs, false));
+    if (group.some((e) => e.raced)) out.push(row(race.endMs, true));
   }
   return out;
 }
@@ -151,5 +130,9 @@ export const racePace: FeatureView = {
         'mean over the driver’s last 5 races of the IQR of its clean laps, % of its median (consistency)',
     },
   ],
-  source: { kind: 'transform', run, uses: [carPaces, lastBefore, loadRaces, loadHistory, byRace, mean] },
+  source: {
+    kind: 'transform',
+    run,
+    uses: [carPaces, lastBefore, loadRaces, loadHistory, byRace, mean, perTeamRace, driverRaces],
+  },
 };

@@ -1,9 +1,8 @@
 // stint_degradation: each dry race stint's pace and tyre degradation, known when the stint's last lap ends.
 // Same clean-lap rule, fuel correction and stints as the tyre models (src/main/tyres/race-laps.ts).
 import type { FeatureRow, FeatureView, TransformContext } from '../types.js';
-import { raceTimeline } from '../races.js';
-import { loadRaces, median, raceStints, type RaceLap } from '../../tyres/race-laps.js';
-import { firstLapEnd, lapKnownMs, raceLapsOf } from './lap_state.js';
+import { median, raceStints, type RaceLap } from '../../tyres/race-laps.js';
+import { LAP_RACE_CODE, newerRaces } from './lap_state.js';
 
 /** Within-stint slope of the fuel-corrected lap time against tyre age (s per lap), null with < 4 clean laps. */
 function degSlope(laps: readonly RaceLap[]): number | null {
@@ -21,22 +20,17 @@ function degSlope(laps: readonly RaceLap[]): number | null {
 }
 
 function run(ctx: TransformContext): FeatureRow[] {
-  const starts = new Map(raceTimeline(ctx.db).map((r) => [`${r.year}-${r.round}`, r.startMs]));
   const out: FeatureRow[] = [];
-  for (const race of raceLapsOf(ctx)) {
-    const key = `${race.season}-${race.round}`;
-    const start = starts.get(key);
-    if (start === undefined || (ctx.since !== null && start <= ctx.since)) continue;
-    const firstEnd = firstLapEnd(race);
+  for (const { race, key, knownMs } of newerRaces(ctx)) {
     for (const s of raceStints(race)) {
       const last = s.laps[s.laps.length - 1]!;
-      if (last.end === null || !Number.isFinite(firstEnd)) continue;
+      if (last.end === null) continue;
       const pace = median(s.clean.map((l) => l.fc));
       out.push({
         race: key,
         driver: s.laps[0]!.driverRef,
         stint: String(s.stint),
-        event_timestamp: lapKnownMs(start, last.end, firstEnd),
+        event_timestamp: knownMs(last.end),
         compound: s.compound,
         softness: Number.isFinite(s.laps[0]!.softness) ? s.laps[0]!.softness : null,
         start_lap: s.laps[0]!.lap,
@@ -80,5 +74,5 @@ export const stintDegradation: FeatureView = {
       description: 'fuel-corrected lap time gained per lap of tyre age (s)',
     },
   ],
-  source: { kind: 'transform', run, uses: [degSlope, loadRaces, raceStints] },
+  source: { kind: 'transform', run, uses: [degSlope, raceStints, ...LAP_RACE_CODE] },
 };

@@ -1,7 +1,7 @@
 // team_form: the form of a driver's team (the constructor the driver entered the race with), keyed by driver so a
 // driver-only entity row can ask for it. Rows at each race start (before it) and end (including it), as driver_form.
 import type { FeatureRow, FeatureView, TransformContext } from '../types.js';
-import { byRace, loadHistory, mean, type Entry } from './history.js';
+import { byRace, driverRaces, lastBefore, loadHistory, mean, perTeamRace } from './history.js';
 
 function run(ctx: TransformContext): FeatureRow[] {
   const h = ctx.memo('history', () => loadHistory(ctx.db));
@@ -14,87 +14,55 @@ function run(ctx: TransformContext): FeatureRow[] {
     gap: number | null;
     lapGap: number | null;
   }
-  const teams = new Map<number, TeamRace[]>();
-  for (const group of byRace(h.entries.filter((e) => e.raced))) {
-    const per = new Map<number, Entry[]>();
-    for (const e of group) {
-      const l = per.get(e.constructorId);
-      if (l) l.push(e);
-      else per.set(e.constructorId, [e]);
-    }
-    for (const [cid, es] of per) {
-      let l = teams.get(cid);
-      if (!l) teams.set(cid, (l = []));
-      l.push({
-        startMs: group[0]!.race.startMs,
-        orders: es.map((e) => e.positionOrder ?? 0),
-        won: es.some((e) => e.position === 1),
-        podium: es.some((e) => e.position !== null && e.position <= 3),
-        gap: minOf(es.map((e) => e.qualiGapPct)),
-        lapGap: minOf(es.map((e) => e.fastestLapGapPct)),
-      });
-    }
-  }
-  /** The team's races that started before `ms` (inclusive when `incl`). */
-  const upTo = (list: TeamRace[], ms: number, incl: boolean): TeamRace[] => {
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const s = list[mid]!.startMs;
-      if (s < ms || (incl && s === ms)) lo = mid + 1;
-      else hi = mid;
-    }
-    return list.slice(Math.max(0, lo - 10), lo);
-  };
+  const teams = perTeamRace(h.entries, (es): TeamRace => ({
+    startMs: es[0]!.race.startMs,
+    orders: es.map((e) => e.positionOrder ?? 0),
+    won: es.some((e) => e.position === 1),
+    podium: es.some((e) => e.position !== null && e.position <= 3),
+    gap: minOf(es.map((e) => e.qualiGapPct)),
+    lapGap: minOf(es.map((e) => e.fastestLapGapPct)),
+  }));
   const out: FeatureRow[] = [];
-  for (const list of h.byDriver.values()) {
-    for (const group of byRace(list)) {
-      const first = group[0]!;
-      const race = first.race;
-      if (ctx.since !== null && race.startMs <= ctx.since) continue;
-      const cid = first.constructorId;
-      const teamRaces = teams.get(cid) ?? [];
-      const prevSeasonRace = h.lastOfSeason.get(race.year - 1);
-      const prevSeason = prevSeasonRace
-        ? h.constructorStandings.get(prevSeasonRace.raceId)?.get(cid)
-        : undefined;
-      const row = (
-        at: number,
-        incl: boolean,
-        standing: { points: number; position: number | null } | undefined,
-      ) => {
-        const last10 = upTo(teamRaces, race.startMs, incl);
-        const last5 = last10.slice(-5);
-        return {
-          driver: first.driver,
-          event_timestamp: at,
-          constructor: first.constructor,
-          constructor_position: standing?.position ?? null,
-          constructor_points_before: standing?.points ?? 0,
-          team_avg_finish_last_5: mean(last5.flatMap((t) => t.orders)),
-          team_win_rate_last_10: last10.length ? last10.filter((t) => t.won).length / last10.length : null,
-          team_podium_rate_last_10: last10.length
-            ? last10.filter((t) => t.podium).length / last10.length
-            : null,
-          prev_season_constructor_position: prevSeason?.position ?? null,
-          prev_season_constructor_points: prevSeason?.points ?? null,
-          team_win_rate_last_5: last5.length ? last5.filter((t) => t.won).length / last5.length : null,
-          team_quali_gap_last_5: mean(last5.flatMap((t) => (t.gap === null ? [] : [t.gap]))),
-          team_fastest_lap_gap_last_5: mean(last5.flatMap((t) => (t.lapGap === null ? [] : [t.lapGap]))),
-        };
+  for (const group of driverRaces(h, ctx.since)) {
+    const first = group[0]!;
+    const race = first.race;
+    const cid = first.constructorId;
+    const teamRaces = teams.get(cid) ?? [];
+    const prevSeasonRace = h.lastOfSeason.get(race.year - 1);
+    const prevSeason = prevSeasonRace
+      ? h.constructorStandings.get(prevSeasonRace.raceId)?.get(cid)
+      : undefined;
+    const row = (
+      at: number,
+      incl: boolean,
+      standing: { points: number; position: number | null } | undefined,
+    ) => {
+      const last10 = lastBefore(teamRaces, race.startMs, incl, 10);
+      const last5 = last10.slice(-5);
+      return {
+        driver: first.driver,
+        event_timestamp: at,
+        constructor: first.constructor,
+        constructor_position: standing?.position ?? null,
+        constructor_points_before: standing?.points ?? 0,
+        team_avg_finish_last_5: mean(last5.flatMap((t) => t.orders)),
+        team_win_rate_last_10: last10.length ? last10.filter((t) => t.won).length / last10.length : null,
+        team_podium_rate_last_10: last10.length
+          ? last10.filter((t) => t.podium).length / last10.length
+          : null,
+        prev_season_constructor_position: prevSeason?.position ?? null,
+        prev_season_constructor_points: prevSeason?.points ?? null,
+        team_win_rate_last_5: last5.length ? last5.filter((t) => t.won).length / last5.length : null,
+        team_quali_gap_last_5: mean(last5.flatMap((t) => (t.gap === null ? [] : [t.gap]))),
+        team_fastest_lap_gap_last_5: mean(last5.flatMap((t) => (t.lapGap === null ? [] : [t.lapGap]))),
       };
-      const prevRace = h.prevInSeason.get(race.raceId);
-      out.push(
-        row(
-          race.startMs,
-          false,
-          prevRace ? h.constructorStandings.get(prevRace.raceId)?.get(cid) : undefined,
-        ),
-      );
-      if (group.some((e) => e.raced))
-        out.push(row(race.endMs, true, h.constructorStandings.get(race.raceId)?.get(cid)));
-    }
+    };
+    const prevRace = h.prevInSeason.get(race.raceId);
+    out.push(
+      row(race.startMs, false, prevRace ? h.constructorStandings.get(prevRace.raceId)?.get(cid) : undefined),
+    );
+    if (group.some((e) => e.raced))
+      out.push(row(race.endMs, true, h.constructorStandings.get(race.raceId)?.get(cid)));
   }
   return out;
 }
@@ -156,5 +124,9 @@ export const teamForm: FeatureView = {
       description: 'mean over its last 5 races of the team’s best qualifying gap to pole, % (car pace)',
     },
   ],
-  source: { kind: 'transform', run, uses: [loadHistory, byRace, mean, minOf] },
+  source: {
+    kind: 'transform',
+    run,
+    uses: [loadHistory, byRace, mean, minOf, perTeamRace, lastBefore, driverRaces],
+  },
 };

@@ -2,7 +2,7 @@
 import { GbdtModel, rng } from '../../models/gbdt/index.js';
 import { gbdtToOnnx } from '../../models/onnx/export.js';
 import { buildDataset, seasonSlice, type WinnerData } from '../../models/race-winner/dataset.js';
-import { poleScores, softmaxByRace, winnerMetrics } from '../../models/race-winner/metrics.js';
+import { poleScores, softmaxByRace, winnerMetrics, winnerUncertainty } from '../../models/race-winner/metrics.js';
 import {
   GBDT_PARAMS,
   logisticBaseline,
@@ -160,15 +160,25 @@ export const kind: ModelKind<Data> = {
     const lr = winnerMetrics(logisticBaseline(d.train, test).p, test.won, test.groups);
     const importance = permutationImportance(model, gbdt, test, m.logloss, ctx.seed);
     const baselines = { pole_sitter: { ...pole }, logistic_regression: { ...lr } };
+    const u = winnerUncertainty(p, test.won, test.groups, ctx.seed);
+    const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+    const span = (r: [number, number], f = pct) => `${f(r[0])}–${f(r[1])}`;
     return {
       metrics: { ...m },
       baselines,
       importance,
+      notes: [
+        `95 % intervals from resampling the ${m.races} test races: top1 ${span(u.ci95.top1)}, top3 ${span(u.ci95.top3)}, ` +
+          `logloss ${span(u.ci95.logloss, (v) => v.toFixed(3))}.`,
+        `The model's own expectation before the results (mean favourite probability): top1 ${pct(u.expected.top1)} ` +
+          `(90 % range ${span(u.expected.top1_range90)}), top3 ${pct(u.expected.top3)} (${span(u.expected.top3_range90)}).`,
+      ],
       report: {
         model: 'race-winner',
         train_seasons: split.train,
         test_seasons: split.test,
         ...m,
+        uncertainty: u,
         baselines,
         mix: model.mix,
         cv: model.cv,

@@ -11,7 +11,6 @@ import {
 } from '../../tyres/forecast.js';
 import { loadRaces, type RaceLaps } from '../../tyres/race-laps.js';
 import { evalSamples } from '../../tyres/stint-data.js';
-import { loadTf } from '../../compute/tf.js';
 import type { ModelKind } from '../kind.js';
 import { lapSeasonSplit } from '../lap-seasons.js';
 
@@ -30,8 +29,7 @@ export interface TyreDegJSON {
 }
 
 async function toJSON(m: Awaited<ReturnType<typeof trainTyreDeg>>): Promise<TyreDegJSON> {
-  const tf = await loadTf();
-  const { data, specs } = await tf.io.encodeWeights(m.net.named());
+  const { data, specs } = await m.net.encode(); // no loadTf(): the weights are read where they live, no switch
   return {
     format: 'pitwall-tyre-deg/1',
     meta: m.meta,
@@ -112,7 +110,7 @@ export const kind: ModelKind<Data> = {
   },
   async evaluate(_ctx, trained, d, split) {
     const m = await fromJSON(trained.model as TyreDegJSON);
-    const r = scoreForecast(m, evalSamples(d.test, m.prior));
+    const r = await scoreForecast(m, evalSamples(d.test, m.prior));
     m.net.dispose();
     const byCompound = Object.fromEntries(
       Object.entries(r.by_compound).map(([k, v]) => [`mae_${k.toLowerCase()}`, v.mae]),

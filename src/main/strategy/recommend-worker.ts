@@ -1,0 +1,44 @@
+// Worker-thread entry: computes live pit recommendations off the engine's event loop (driven by recommend-pool.ts).
+// It opens its own read-only connection to the engine's database; race models stay cached here between calls.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PitRecommendation } from '../../shared/domain.js';
+import { openDb } from '../data/db.js';
+import { recommend, type RecommendArgs } from './recommend.js';
+
+export interface WorkerInput {
+  dbFile: string;
+}
+export interface WorkerJob {
+  id: number;
+  args: RecommendArgs;
+}
+/** An error crossing the thread boundary: enough to rebuild it (DataError keeps its file/line/column). */
+export interface WorkerError {
+  name: string;
+  message: string;
+  stack?: string;
+  file?: string;
+  line?: number;
+  column?: string;
+}
+export type WorkerReply =
+  | { kind: 'ready' }
+  | { kind: 'result'; id: number; value: PitRecommendation }
+  | { kind: 'error'; id: number; error: WorkerError };
+
+const port = parentPort;
+if (!port) throw new Error('recommend-worker.js runs as a worker thread (see strategy/recommend-pool.ts)');
+const db = openDb((workerData as WorkerInput).dbFile, { readonly: true });
+db.pragma('busy_timeout = 120000');
+
+const send = (m: WorkerReply): void => port.postMessage(m);
+port.on('message', async ({ id, args }: WorkerJob) => {
+  try {
+    send({ kind: 'result', id, value: await recommend(db, args) });
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const { file, line, column } = err as Partial<WorkerError>;
+    send({ kind: 'error', id, error: { name: err.name, message: err.message, stack: err.stack, file, line, column } });
+  }
+});
+send({ kind: 'ready' });
