@@ -47,11 +47,11 @@ function latestOnly<K>(fn: (k: K) => Promise<void>): (k: K) => void {
   };
 }
 
-/** A strategy simulation holds the engine for 1.5–2 s (measured on 2 cores) and, until it runs off the engine's
- * event loop, the replay stalls meanwhile; at 100× a lap passes in about one second. So while a replay plays,
- * recommendations refresh at most every 20 s (≤ 10 % of engine time); at once for a new driver or race;
- * when paused, as soon as lap stepping settles. */
-export const STRATEGY_GAP_MS = 20_000;
+/** A strategy simulation takes 1.5–2 s of one core (measured on 2 cores). It runs in the engine's worker thread, so
+ * the replay keeps going, but on a 2-core laptop it still competes with the engine; at 100× a lap passes in about a
+ * second. So while a replay plays, recommendations refresh at most every 5 s (the worker busy ≤ 40 %); at once for a
+ * new driver or race; when paused, as soon as lap stepping settles. */
+export const STRATEGY_GAP_MS = 5_000;
 const STEP_SETTLE_MS = 400;
 
 export function createAnalysisStore(api: PitwallClient, strategyGapMs = STRATEGY_GAP_MS) {

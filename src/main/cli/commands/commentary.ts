@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { UsageError } from '../command.js';
+import { numberArg, UsageError } from '../command.js';
 
 export const command: Command = {
   name: 'commentary',
@@ -16,9 +16,8 @@ export const command: Command = {
     { name: 'limit', type: 'number', description: 'stop after this many lines' },
   ],
   async run(ctx) {
-    const season = ctx.opts.season;
-    const round = ctx.opts.round;
-    if (typeof season !== 'number' || typeof round !== 'number') throw new UsageError('--season and --round are required');
+    const season = numberArg(ctx, 'season');
+    const round = numberArg(ctx, 'round');
     const { isStyle } = await import('../../commentary/prompt.js');
     const { isLlmMode, wantsClaude } = await import('../../commentary/generator.js');
     const style = ctx.opts.style;

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { UsageError } from '../command.js';
+import { numberArg, UsageError } from '../command.js';
 import type { RaceEvent } from '../../../shared/domain.js';
 
 const fmtTime = (s: number) => `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${(s % 60).toFixed(1).padStart(4, '0')}`;
@@ -23,9 +23,8 @@ export const command: Command = {
     { name: 'type', type: 'string', description: 'only events of these types (comma-separated)' },
   ],
   async run(ctx) {
-    const season = ctx.opts.season;
-    const round = ctx.opts.round;
-    if (typeof season !== 'number' || typeof round !== 'number') throw new UsageError('--season and --round are required');
+    const season = numberArg(ctx, 'season');
+    const round = numberArg(ctx, 'round');
     const speed = parseSpeed(ctx.opts.speed);
     const { loadRace } = await import('../../replay/race.js');
     const { snapshotAt } = await import('../../replay/snapshot.js');
