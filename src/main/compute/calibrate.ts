@@ -1,7 +1,7 @@
 // Times each workload once on every available backend of its runtime (warm-up, then a few steps; median).
 import type { BackendId, BackendProbe } from './probe.js';
 import { WORKLOADS, type Timing, type Workload } from './select.js';
-import { useTfBackend, type TfBackend } from './tf.js';
+import { heldTfBackend, useTfBackend, type TfBackend } from './tf.js';
 import { prepareOrt, prepareTf, type WorkloadRun } from './workloads.js';
 
 export interface MeasureOptions {
@@ -67,6 +67,9 @@ export async function measure(workload: Workload, backend: BackendId, opts: Meas
 
 /** Every workload × every available backend of its runtime. */
 export async function calibrateAll(probes: BackendProbe[], opts: MeasureOptions & { workloads?: Workload[] } = {}): Promise<Timing[]> {
+  const held = heldTfBackend();
+  if (held && probes.some((p) => p.runtime === 'tfjs' && p.available))
+    throw new Error(`a training run holds the tfjs backend (${held}): calibrate again when it ends`);
   const out: Timing[] = [];
   for (const w of WORKLOADS) {
     if (opts.workloads && !opts.workloads.includes(w.name)) continue;

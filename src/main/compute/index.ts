@@ -97,8 +97,9 @@ export async function calibration(opts: { recalibrate?: boolean; measure?: boole
 export async function backendFor(workload: Workload, opts: { device?: DevicePref } = {}): Promise<Choice> {
   const p = await probe();
   const gpu = p.backends.some((b) => b.available && b.device === 'gpu');
-  const cal = await calibration({ measure: gpu });
-  const c = choose(workload, p.backends, cal.timings, opts.device ?? devicePreference());
+  // measuring can be refused (a training run holds tfjs): choose uncalibrated then, and measure another time
+  const timings = await calibration({ measure: gpu }).then((c) => c.timings, () => []);
+  const c = choose(workload, p.backends, timings, opts.device ?? devicePreference());
   return c;
 }
 

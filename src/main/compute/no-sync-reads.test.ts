@@ -12,6 +12,8 @@ import { DegEnsemble, trainDegNet } from '../tyres/deg-model.js';
 import { liveForecast, saveTyreDeg, scoreForecast, trainTyreDeg } from '../tyres/forecast.js';
 import { loadRaces } from '../tyres/race-laps.js';
 import { evalSamples, trainSamples } from '../tyres/stint-data.js';
+import { calibrateAll } from './calibrate.js';
+import type { BackendProbe } from './probe.js';
 import { holdTf, loadTf, tfModuleLoaded } from './tf.js';
 
 const db = sharedDb();
@@ -153,6 +155,10 @@ describe('a training run holds its tfjs backend', () => {
       expect(inner.backend).toBe(h.backend);
       inner.release();
       await loadTf(other);
+      expect(tf.getBackend()).toBe(h.backend);
+      // calibration (doctor --recalibrate) is refused rather than switching under the run
+      const probes = [{ id: 'tfjs:cpu', runtime: 'tfjs', name: 'cpu', device: 'cpu', available: true }] as BackendProbe[];
+      await expect(calibrateAll(probes)).rejects.toThrow(/training run holds the tfjs backend/);
       expect(tf.getBackend()).toBe(h.backend);
     } finally {
       h.release();

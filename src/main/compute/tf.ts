@@ -141,6 +141,11 @@ async function held(h: Hold, preferred: TfBackend | 'auto' | undefined, workload
   return tfModuleLoaded();
 }
 
+/** The backend a training run holds, or null (calibration must not switch tfjs under a run). */
+export function heldTfBackend(): string | null {
+  return hold?.backend ?? null;
+}
+
 export function loadTf(preferred?: TfBackend | 'auto', opts: { workload?: Workload } = {}): Promise<Tf> {
   return inTurn(async () => {
     if (hold) return held(hold, preferred, opts.workload);
