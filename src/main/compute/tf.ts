@@ -26,7 +26,8 @@ function logOnce(line: string): void {
 }
 
 export function tfModuleLoaded(): Promise<Tf> {
-  tfModule ??= import('@tensorflow/tfjs');
+  // production mode: no "install tfjs-node" banner on every CLI run (our backends are chosen and reported here)
+  tfModule ??= import('@tensorflow/tfjs').then((tf) => (tf.enableProdMode(), tf));
   return tfModule;
 }
 
