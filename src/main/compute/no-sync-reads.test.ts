@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { sharedDb } from '../../../tests/helpers/db.js';
-import { DEFAULT_PPO, trainPpo, type PpoEnv } from '../strategy/ppo.js';
-import { N_ACTIONS, OBS_SIZE } from '../strategy/env.js';
+import { ToyEnv } from '../../../tests/helpers/toy-ppo-env.js';
+import { DEFAULT_PPO, trainPpo } from '../strategy/ppo.js';
 import { DegEnsemble, trainDegNet } from '../tyres/deg-model.js';
 import { liveForecast, saveTyreDeg, scoreForecast, trainTyreDeg } from '../tyres/forecast.js';
 import { loadRaces } from '../tyres/race-laps.js';
@@ -76,41 +76,6 @@ async function tyreNumbers() {
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Toy PPO task: reward for the action named in the observation; action 1 illegal. */
-class ToyEnv implements PpoEnv {
-  readonly horizon = 5;
-  private t = 0;
-  private target = 0;
-  private seed = 0;
-  private obs(): Float32Array {
-    const o = new Float32Array(OBS_SIZE);
-    o[this.target] = 1;
-    o[4] = this.t / this.horizon;
-    return o;
-  }
-  private draw(): void {
-    this.seed = (this.seed * 1103515245 + 12345) >>> 0;
-    this.target = [0, 2, 3][this.seed % 3]!;
-  }
-  reset(seed: number) {
-    this.seed = seed >>> 0;
-    this.t = 0;
-    this.draw();
-    return { observation: this.obs() };
-  }
-  step(a: number) {
-    const reward = a === this.target ? 1 : 0;
-    this.t++;
-    this.draw();
-    return { observation: this.obs(), reward, terminated: this.t >= this.horizon, truncated: false };
-  }
-  mask(out = new Uint8Array(N_ACTIONS)): Uint8Array {
-    out.fill(1);
-    out[1] = 0;
-    return out;
   }
 }
 

@@ -219,6 +219,15 @@ function encodeValue(x: unknown, type: string): string | number | null | typeof 
 }
 
 /** Writes rows: new (entity, time) pairs as they are, changed values as corrections stamped `now`. */
+/** A view table's columns in row order (the layout of `Encoded`). */
+const storedColumns = (v: StoredView): string[] => [
+  'entity_key',
+  'event_timestamp',
+  'created_at',
+  ...v.entity.keys,
+  ...v.fields.map((f) => f.name),
+];
+
 export function writeRows(
   db: Db,
   v: StoredView,
@@ -226,14 +235,8 @@ export function writeRows(
   now: number,
   empty: boolean,
 ): { inserted: number; corrections: number } {
-  const nCols = 3 + v.entity.keys.length + v.fields.length;
-  const cols = [
-    'entity_key',
-    'event_timestamp',
-    'created_at',
-    ...v.entity.keys,
-    ...v.fields.map((f) => f.name),
-  ];
+  const cols = storedColumns(v);
+  const nCols = cols.length;
   const ins = batchInserter(db, v.table, cols);
   const seen = new Set<string>();
   const dupCheck = (r: Encoded) => {
@@ -325,13 +328,7 @@ function batchInserter(db: Db, table: string, cols: string[]) {
 
 /** The online table holds, per entity, the row with the latest event time (and latest correction). */
 export function rebuildOnline(db: Db, v: StoredView): void {
-  const cols = [
-    'entity_key',
-    'event_timestamp',
-    'created_at',
-    ...v.entity.keys,
-    ...v.fields.map((f) => f.name),
-  ]
+  const cols = storedColumns(v)
     .map((c) => `"${c}"`)
     .join(',');
   // Per entity the row with the greatest (event_timestamp, created_at): a zero-padded string max streams over the

@@ -179,7 +179,7 @@ function splitStats(p: Prepared, take: ArrayLike<number>, m: number): Comparison
   const total = p.cum.length ? p.cum[p.cum.length - 1]! : 0;
   const nr = total - nc;
   if (nc === 0 || nr <= 0) return { psi: 0, ksD: 0, ksP: 1, nRef: nr, nCur: nc };
-  const C = (k: number): number => upperBound(win, k);
+  const C = (k: number): number => countAtMost(win, k);
   const R = (k: number): number => (k < 0 ? 0 : p.cum[k]! - C(k));
   let d = 0;
   let first = 0; // index in `win` of the first value equal to the current one
@@ -220,19 +220,8 @@ function splitStats(p: Prepared, take: ArrayLike<number>, m: number): Comparison
   return { psi, ksD: d, ksP: ksPValue(d, nr, nc), nRef: nr, nCur: nc };
 }
 
-/** #{x in sorted ≤ v}. */
-function upperBound(sorted: Int32Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function countAtMost(sorted: Float64Array, v: number): number {
+/** #{x in sorted ≤ v} (binary search). */
+function countAtMost(sorted: ArrayLike<number>, v: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -52,19 +52,11 @@ interface VersionRow {
   card: string;
 }
 
-export interface NewVersion {
-  name: string;
-  runId: string | null;
-  primaryMetric: string;
-  direction: 'min' | 'max';
-  metrics: Record<string, number>;
-  baselines: Record<string, Record<string, number>>;
-  lineage: Lineage;
-  importance: FeatureImportance[];
+export type NewVersion = Omit<VersionRecord, 'version' | 'createdAt' | 'dir' | 'aliases'> & {
   /** Card Markdown; `{{version}}` is replaced by the assigned version. */
   card: string;
   files: Record<string, string | Uint8Array>;
-}
+};
 
 export class Registry {
   constructor(

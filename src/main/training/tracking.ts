@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { RunSummary } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
 import { artifactsDir } from '../data/paths.js';
 import { MlflowClient } from './mlflow.js';
@@ -136,14 +137,8 @@ export function startRun(db: Db, dbFile: string, experiment: string, name: strin
   return new Run(db, runId, experiment, name, dir);
 }
 
-export interface RunRow {
-  runId: string;
-  experiment: string;
-  status: string;
-  startedAt: string;
-  params: Record<string, string>;
-  metrics: Record<string, number>;
-}
+/** A tracked run as the API reports it. */
+export type RunRow = RunSummary;
 
 /** Runs of an experiment, newest first, with params and the last value of each step-0 metric. */
 export function listRuns(db: Db, experiment: string): RunRow[] {
