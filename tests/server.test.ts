@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { WireMessage } from '../src/shared/api.js';
-import { createEngine } from '../src/main/engine/engine.js';
+import { createEngine } from '../src/main/engine/host/engine.js';
 import { startServer, type RunningServer } from '../src/main/server/server.js';
 import { dbCopy } from './helpers/db.js';
 

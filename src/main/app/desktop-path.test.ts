@@ -9,22 +9,14 @@ import type { TimingSnapshot } from '../../shared/domain.js';
 import { clientOver } from '../../renderer/api/client.js';
 import { ipcTransport } from '../../renderer/api/ipc.js';
 import type { PitwallBridge } from '../../renderer/api/transport.js';
-import type { Engine } from '../engine/session.js';
+import { Engine } from '../engine/kernel/session.js';
 import { dbCopy } from '../../../tests/helpers/db.js';
 import { PROJECT_ROOT } from '../../../tests/helpers/data.js';
 import { createEngineClient } from './engine-client.js';
 import { createEngineHost } from './host.js';
 
 const { db } = dbCopy();
-const engine: Engine = {
-  db,
-  dbFile: ':copy:',
-  services: new Map(),
-  sessions: new Set(),
-  broadcast(name, payload) {
-    for (const s of engine.sessions) s.emit(name, payload);
-  },
-};
+const engine = new Engine(db, ':copy:');
 afterAll(() => {
   host.dispose();
   db.close();

@@ -2,7 +2,7 @@
 // here, so the Electron main process (and every window) stays responsive. Packaged builds run it as an Electron
 // utility process (native modules rebuilt for Electron); development runs it under the system Node (modules as
 // npm installed them), speaking over Node's child-process IPC.
-import { closeEngine, createEngine } from '../engine/engine.js';
+import { closeEngine, createEngine } from '../engine/host/engine.js';
 import { createEngineHost } from './host.js';
 import type { FromEngine, ToEngine } from './protocol.js';
 

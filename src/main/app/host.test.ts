@@ -1,7 +1,7 @@
 // The desktop IPC path without Electron: main-side client ↔ engine host, on the real imported database.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../shared/api.js';
-import type { Engine } from '../engine/session.js';
+import { Engine } from '../engine/kernel/session.js';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { dbCopy, sharedDb } from '../../../tests/helpers/db.js';
@@ -14,15 +14,7 @@ const db = sharedDb();
 afterAll(() => db.close());
 
 function wire() {
-  const engine: Engine = {
-    db,
-    dbFile: ':shared:',
-    services: new Map(),
-    sessions: new Set(),
-    broadcast(name, payload) {
-      for (const s of engine.sessions) s.emit(name, payload);
-    },
-  };
+  const engine = new Engine(db, ':shared:');
   const events: { window: number; name: EventName; payload: unknown }[] = [];
   // Structured clone, like the utility-process message port.
   let host: ReturnType<typeof createEngineHost> | null = null;

@@ -1,7 +1,7 @@
 // The engine side of the desktop app: one Session per window, calls dispatched to the same handlers as
 // `pitwall serve`, each session's pushes addressed to its window. Runs in the utility process (engine-process.ts).
-import { dispatch } from '../engine/handlers.js';
-import { Session, type Engine } from '../engine/session.js';
+import { dispatch } from '../engine/host/handlers.js';
+import { Session, type Engine } from '../engine/kernel/session.js';
 import type { FromEngine, ToEngine } from './protocol.js';
 
 export interface EngineHost {

@@ -7,6 +7,7 @@ import { UsageError } from './command.js';
 import { DataError } from '../data/errors.js';
 import { dbPath } from '../data/paths.js';
 import { openBootstrapped } from '../data/bootstrap.js';
+import { bootstrapProgress } from './progress.js';
 import type { Db } from '../data/db.js';
 import { parseDevice, setDevicePreference } from '../compute/device.js';
 
@@ -74,6 +75,15 @@ function helpText(path: string[], cmd: Command | null, all: Command[]): string {
   return lines.join('\n');
 }
 
+function openWithProgress(file: string): Db {
+  const progress = bootstrapProgress();
+  try {
+    return openBootstrapped(file, progress);
+  } finally {
+    progress.done();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const all = await loadCommands();
   const [first, ...rest] = argv;
@@ -123,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
       positionals,
       json,
       dbFile,
-      db: () => (db ??= openBootstrapped(dbFile)),
+      db: () => (db ??= openWithProgress(dbFile)),
       print: (value, human) => console.log(json || human === undefined ? JSON.stringify(value, null, json ? 0 : 2) : human),
       log: (line) => console.error(line),
     };

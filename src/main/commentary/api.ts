@@ -1,5 +1,5 @@
 // Commentary API handlers: lines since an id (or race time), and the session's style.
-import type { Handlers } from '../engine/session.js';
+import type { Handlers } from '../engine/kernel/session.js';
 import { isStyle } from './prompt.js';
 import { commentarySince, sessionCommentary } from './session.js';
 

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../shared/api.js';
 import type { CommentaryLine, RaceEvent } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
-import { Session, type Engine } from '../engine/session.js';
+import { Engine, Session } from '../engine/kernel/session.js';
+import { raceSessionHandlers } from '../engine/host/race-session.js';
 import { sharedDb } from '../../../tests/helpers/db.js';
 import { loadRace, type Race } from '../replay/race.js';
 import { replayHandlers } from '../replay/api.js';
@@ -227,7 +228,7 @@ describe('session: replay pushes snapshots, events and commentary while playing'
   it('opens 2023 round 1, plays at max speed and streams commentary; GET-style since works', async () => {
     const saved = process.env.ANTHROPIC_API_KEY;
     delete process.env.ANTHROPIC_API_KEY; // offline by default
-    const engine: Engine = { db, dbFile: ':memory:', services: new Map(), sessions: new Set(), broadcast: () => undefined };
+    const engine = new Engine(db, ':memory:');
     const got: Record<string, number> = {};
     const lines: CommentaryLine[] = [];
     const s = new Session(engine, (name: EventName, payload) => {
@@ -235,7 +236,7 @@ describe('session: replay pushes snapshots, events and commentary while playing'
       if (name === 'commentary:line') lines.push(payload as CommentaryLine);
     });
     try {
-      const info = await replayHandlers.replayOpen(s, { season: 2023, round: 1 });
+      const info = await raceSessionHandlers.replayOpen(s, { season: 2023, round: 1 });
       expect(info.totalLaps).toBe(57);
       await commentaryHandlers.commentarySetStyle(s, { style: 'technical' });
       await replayHandlers.replaySetSpeed(s, { speed: 0 });

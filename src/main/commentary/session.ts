@@ -1,7 +1,8 @@
 // Broadcaster: per-session commentary (pushed as 'commentary:line') plus an engine-wide log of recent lines for
 // stateless readers (`GET /api/commentary?since=…`).
 import type { CommentaryLine, CommentaryStyle } from '../../shared/domain.js';
-import { service, type Engine, type Session } from '../engine/session.js';
+import { serviceKey } from '../engine/kernel/services.js';
+import { sessionKey, type Engine, type Session } from '../engine/kernel/session.js';
 import type { Race } from '../replay/race.js';
 import { ClaudeGenerator } from './claude.js';
 import { wantsClaude, type LlmMode } from './generator.js';
@@ -15,16 +16,20 @@ export interface SessionCommentary {
   pipeline: CommentaryPipeline | null;
 }
 
+const LOG = serviceKey('commentary:log', () => [] as CommentaryLine[]);
+const CHECKER = serviceKey('commentary:checker', (engine) => new FactChecker(nameBook(engine.db)));
+const COMMENTARY = sessionKey<SessionCommentary>('commentary', () => ({ style: 'casual', pipeline: null }));
+
 export function engineLog(engine: Engine): CommentaryLine[] {
-  return service(engine, 'commentary:log', () => [] as CommentaryLine[]);
+  return engine.use(LOG);
 }
 
 export function checkerFor(engine: Engine): FactChecker {
-  return service(engine, 'commentary:checker', () => new FactChecker(nameBook(engine.db)));
+  return engine.use(CHECKER);
 }
 
 export function sessionCommentary(session: Session): SessionCommentary {
-  return session.use<SessionCommentary>('commentary', () => ({ style: 'casual', pipeline: null }));
+  return session.use(COMMENTARY);
 }
 
 /** A fresh pipeline for a newly opened replay; the generator follows $ANTHROPIC_API_KEY ('auto'). */

@@ -1,4 +1,4 @@
-import type { Handlers } from '../engine/session.js';
+import type { Handlers } from '../engine/kernel/session.js';
 import { schemaVersion } from './db.js';
 import { dbStatus, listRaces, listSeasons } from './status.js';
 import { VERSION } from '../version.js';

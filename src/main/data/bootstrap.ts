@@ -2,9 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb, type Db } from './db.js';
-import { importData, type ImportOptions } from './importer.js';
+import { importData, type ImportOptions, type OnProgress } from './importer.js';
 import { bundledDataDir } from './paths.js';
-import { progressReporter } from '../cli/progress.js';
 
 export function bundledSources(): Pick<ImportOptions, 'ergast' | 'laps'> {
   const root = bundledDataDir();
@@ -13,19 +12,22 @@ export function bundledSources(): Pick<ImportOptions, 'ergast' | 'laps'> {
   return { ergast: existsSync(ergast) ? ergast : undefined, laps: existsSync(laps) ? laps : undefined };
 }
 
+export interface BootstrapOptions {
+  /** Progress of a first-start import; the CLI draws a bar, the desktop app shows it in the window. */
+  onProgress?: OnProgress;
+}
+
 /** Opens the database; if it has no races yet, imports the bundled data (one writer wins; others wait). */
-export function openBootstrapped(file: string, opts: { quiet?: boolean } = {}): Db {
+export function openBootstrapped(file: string, opts: BootstrapOptions = {}): Db {
   const db = openDb(file);
   db.pragma('busy_timeout = 120000');
   const empty = () => (db.prepare('SELECT COUNT(*) AS n FROM races').get() as { n: number }).n === 0;
   if (!empty()) return db;
   const src = bundledSources();
   if (!src.ergast && !src.laps) return db;
-  const bar = opts.quiet ? null : progressReporter('building database from bundled data');
   db.transaction(() => {
     if (!empty()) return;
-    importData(db, { ...src, onProgress: (phase, done, total) => bar?.update(done, total, `first start: ${phase}`) });
+    importData(db, { ...src, onProgress: opts.onProgress });
   }).immediate();
-  bar?.done();
   return db;
 }

@@ -6,10 +6,13 @@ import { readErgastFolder, findFile, type ParsedSet } from './ergast.js';
 import { findLapFiles, LAP_COLUMNS, parseCompoundSelection } from './laps.js';
 import { DataError } from './errors.js';
 
+/** Progress of long work, reported by the engine; adapters draw it (a terminal bar, the window). */
+export type OnProgress = (phase: string, done: number, total: number) => void;
+
 export interface ImportOptions {
   ergast?: string;
   laps?: string;
-  onProgress?: (phase: string, done: number, total: number) => void;
+  onProgress?: OnProgress;
 }
 
 export interface ImportReport {

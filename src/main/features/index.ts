@@ -1,6 +1,6 @@
 // Public API of the feature store. Other capabilities import from here only.
-import type { Engine } from '../engine/session.js';
-import { service } from '../engine/session.js';
+import { serviceKey } from '../engine/kernel/services.js';
+import type { Engine } from '../engine/kernel/session.js';
 import { FeatureStore } from './store.js';
 
 export { FeatureStore, type OnlineResult, type ViewInfo } from './store.js';
@@ -15,5 +15,5 @@ export { raceTimeline, raceEntryRows, type RaceTime, type RaceEntryRow } from '.
 export { readEntityFile, writeFeatureCsv } from './entity-file.js';
 
 /** The engine-wide store (one per database). */
-export const featureStore = (engine: Engine): FeatureStore =>
-  service(engine, 'features', () => new FeatureStore(engine.db));
+const FEATURES = serviceKey('features', (engine) => new FeatureStore(engine.db));
+export const featureStore = (engine: Engine): FeatureStore => engine.use(FEATURES);

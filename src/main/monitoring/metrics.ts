@@ -2,8 +2,8 @@
 // tables at scrape time, so predictions logged or alerts raised by any process on the database are counted.
 import type { Registry } from 'prom-client';
 import type { Db } from '../data/db.js';
-import type { Engine } from '../engine/session.js';
-import { service } from '../engine/session.js';
+import { serviceKey } from '../engine/kernel/services.js';
+import type { Engine } from '../engine/kernel/session.js';
 import { ensureMonitorTables, hasMonitorTables } from './alerts.js';
 import { DEFAULT_REFERENCE, driftSnapshot, latestSeason, monitorReport } from './report.js';
 import { monitorService } from './service.js';
@@ -112,8 +112,10 @@ async function ensureSnapshot(engine: Engine, m: Metrics): Promise<void> {
   await m.snapshot;
 }
 
+const METRICS = serviceKey('metrics', createMetrics);
+
 export async function metricsText(engine: Engine): Promise<{ contentType: string; body: string }> {
-  const m = await service(engine, 'metrics', () => createMetrics(engine));
+  const m = await engine.use(METRICS);
   monitorService(engine);
   await ensureSnapshot(engine, m);
   return { contentType: m.registry.contentType, body: await m.registry.metrics() };

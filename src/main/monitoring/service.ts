@@ -1,8 +1,8 @@
 // The engine's monitoring service: pushes new alerts ('monitor:alert') to every session, including alerts written
 // by another process on the same database (the CLI's `monitor report`, an import's outcome join).
 import type { DriftAlert } from '../../shared/domain.js';
-import type { Engine } from '../engine/session.js';
-import { service } from '../engine/session.js';
+import { serviceKey } from '../engine/kernel/services.js';
+import type { Engine } from '../engine/kernel/session.js';
 import { ensureMonitorTables, hasMonitorTables, listAlerts, type AlertSink } from './alerts.js';
 import { joinOutcomes, type JoinResult } from './log.js';
 
@@ -18,32 +18,36 @@ export interface MonitorService {
 
 const POLL_MS = 5000;
 
+const MONITOR = serviceKey('monitoring', createMonitor, (m) => m.stop());
+
 export function monitorService(engine: Engine): MonitorService {
-  return service(engine, 'monitoring', () => {
-    if (!engine.db.readonly) ensureMonitorTables(engine.db);
-    let lastId = hasMonitorTables(engine.db) ? ((engine.db.prepare('SELECT MAX(id) FROM monitor_alerts').pluck().get() as number | null) ?? 0) : 0;
-    const sink: AlertSink = (a) => {
-      lastId = Math.max(lastId, a.id);
-      engine.broadcast('monitor:alert', a);
-    };
-    const poll = (): DriftAlert[] => {
-      const fresh = listAlerts(engine.db, { afterId: lastId });
-      for (const a of fresh) sink(a);
-      return fresh;
-    };
-    const timer = setInterval(() => {
-      try {
-        if (engine.db.open) poll();
-      } catch {
-        // the database may be closing; the next poll retries
-      }
-    }, POLL_MS);
-    timer.unref();
-    return {
-      sink,
-      poll,
-      afterOutcomes: () => joinOutcomes(engine.db, { onAlert: sink }),
-      stop: () => clearInterval(timer),
-    };
-  });
+  return engine.use(MONITOR);
+}
+
+function createMonitor(engine: Engine): MonitorService {
+  if (!engine.db.readonly) ensureMonitorTables(engine.db);
+  let lastId = hasMonitorTables(engine.db) ? ((engine.db.prepare('SELECT MAX(id) FROM monitor_alerts').pluck().get() as number | null) ?? 0) : 0;
+  const sink: AlertSink = (a) => {
+    lastId = Math.max(lastId, a.id);
+    engine.broadcast('monitor:alert', a);
+  };
+  const poll = (): DriftAlert[] => {
+    const fresh = listAlerts(engine.db, { afterId: lastId });
+    for (const a of fresh) sink(a);
+    return fresh;
+  };
+  const timer = setInterval(() => {
+    try {
+      if (engine.db.open) poll();
+    } catch {
+      // the database may be closing; the next poll retries
+    }
+  }, POLL_MS);
+  timer.unref();
+  return {
+    sink,
+    poll,
+    afterOutcomes: () => joinOutcomes(engine.db, { onAlert: sink }),
+    stop: () => clearInterval(timer),
+  };
 }

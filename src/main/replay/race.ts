@@ -1,7 +1,8 @@
 // A loaded race: timeline + detected events (cached per engine), and its ReplayInfo for the UI.
 import type { RaceEvent, ReplayInfo } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
-import { service, type Engine } from '../engine/session.js';
+import { serviceKey } from '../engine/kernel/services.js';
+import type { Engine } from '../engine/kernel/session.js';
 import { detectEvents } from './events.js';
 import { dbSource, type TimingSource } from './source.js';
 import { Timeline } from './timeline.js';
@@ -20,9 +21,11 @@ export function loadRace(db: Db, season: number, round: number): Race {
   return buildRace(dbSource(db, season, round));
 }
 
+const RACES = serviceKey('replay:races', () => new Map<string, Race>());
+
 /** Engine-wide cache of the last few races opened. */
 export function cachedRace(engine: Engine, season: number, round: number): Race {
-  const cache = service(engine, 'replay:races', () => new Map<string, Race>());
+  const cache = engine.use(RACES);
   const key = `${season}/${round}`;
   let race = cache.get(key);
   if (race) {

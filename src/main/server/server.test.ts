@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../tests/helpers/data.js';
 import { dbCopy } from '../../../tests/helpers/db.js';
-import { closeEngine, createEngine } from '../engine/engine.js';
+import { closeEngine, createEngine } from '../engine/host/engine.js';
 import { recommender } from '../strategy/recommend-pool.js';
 import { startServer } from './server.js';
 

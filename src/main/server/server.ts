@@ -6,8 +6,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiMethod, WireMessage } from '../../shared/api.js';
 import { API_METHODS } from '../../shared/api.js';
 import { APP_ROOT } from '../data/paths.js';
-import { dispatch } from '../engine/handlers.js';
-import { releaseServices, Session, type Engine } from '../engine/session.js';
+import { dispatch } from '../engine/host/handlers.js';
+import { Session, type Engine } from '../engine/kernel/session.js';
 import { metricsText } from '../monitoring/metrics.js';
 
 const MIME: Record<string, string> = {
@@ -124,7 +124,7 @@ export function startServer(engine: Engine, opts: ServeOptions): Promise<Running
             server.close(() => r());
             server.closeAllConnections();
           });
-          await releaseServices(engine);
+          await engine.services.releaseAll();
         },
       });
     });

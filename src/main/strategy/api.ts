@@ -1,6 +1,6 @@
 // Strategy capability API: live pit recommendation for a driver at a lap of a race, computed on the engine's
 // worker thread (recommend-pool.ts) so the engine keeps answering meanwhile. Calls queue in order.
-import type { Handlers } from '../engine/session.js';
+import type { Handlers } from '../engine/kernel/session.js';
 import { recommender } from './recommend-pool.js';
 
 export const strategyHandlers: Handlers<'strategyRecommend'> = {

@@ -8,7 +8,8 @@ import { Worker } from 'node:worker_threads';
 import type { PitRecommendation } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
 import { DataError } from '../data/errors.js';
-import { service, type Engine } from '../engine/session.js';
+import { serviceKey } from '../engine/kernel/services.js';
+import type { Engine } from '../engine/kernel/session.js';
 import { recommend, type RecommendArgs } from './recommend.js';
 import type { WorkerError, WorkerInput, WorkerJob, WorkerReply } from './recommend-worker.js';
 
@@ -114,15 +115,13 @@ export class Recommender {
   }
 }
 
+const create = (engine: Engine, entry: URL): Recommender => {
+  const usable = existsSync(fileURLToPath(entry)) && existsSync(engine.dbFile);
+  return new Recommender(engine.db, engine.dbFile, usable ? entry : null);
+};
+export const RECOMMENDER = serviceKey('strategy:recommender', (engine) => create(engine, WORKER_ENTRY), (r) => r.close());
+
 /** The engine's recommender; `entry` overrides where the worker entry is looked for (tests point it at out/). */
 export function recommender(engine: Engine, entry: URL = WORKER_ENTRY): Recommender {
-  return service(
-    engine,
-    'strategy:recommender',
-    () => {
-      const usable = existsSync(fileURLToPath(entry)) && existsSync(engine.dbFile);
-      return new Recommender(engine.db, engine.dbFile, usable ? entry : null);
-    },
-    (r) => r.close(),
-  );
+  return engine.services.get(RECOMMENDER, (e) => create(e, entry));
 }

@@ -6,9 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../tests/helpers/data.js';
 import { dbCopy, sharedDb, sharedDbPath } from '../../../tests/helpers/db.js';
 import { DataError } from '../data/errors.js';
-import { closeEngine, createEngine } from '../engine/engine.js';
+import { closeEngine, createEngine } from '../engine/host/engine.js';
+import { Engine } from '../engine/kernel/session.js';
 import { recommend, type RecommendArgs } from './recommend.js';
-import { recommender, Recommender, WORKER_ENTRY } from './recommend-pool.js';
+import { RECOMMENDER, recommender, Recommender, WORKER_ENTRY } from './recommend-pool.js';
 
 const BUILT_ENTRY = pathToFileURL(join(PROJECT_ROOT, 'out', 'main', 'strategy', 'recommend-worker.js'));
 const ARGS: RecommendArgs = { season: 2023, round: 1, driver: 'max_verstappen', lap: 20, seeds: 60 };
@@ -77,12 +78,12 @@ describe('strategy recommendation worker', () => {
     const thread = r.thread!;
     await closeEngine(engine);
     expect(thread.threadId).toBe(-1);
-    expect(engine.services.has('strategy:recommender')).toBe(false);
+    expect(engine.services.has(RECOMMENDER)).toBe(false);
   });
 
   it('computes in-thread where no compiled entry sits beside the module (vitest runs the .ts sources)', async () => {
     expect(WORKER_ENTRY.pathname).toMatch(/src\/main\/strategy\/recommend-worker\.js$/);
-    const engine = { db, dbFile: sharedDbPath(), services: new Map() } as unknown as Parameters<typeof recommender>[0];
+    const engine = new Engine(db, sharedDbPath());
     const r = recommender(engine);
     expect((await r.recommend({ ...ARGS, seeds: 5 })).lap).toBe(20);
     expect(r.thread).toBeNull();

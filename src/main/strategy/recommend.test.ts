@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sharedDb } from '../../../tests/helpers/db.js';
 import { recommend } from './recommend.js';
 import { strategyHandlers } from './api.js';
-import type { Session } from '../engine/session.js';
+import { Engine, Session } from '../engine/kernel/session.js';
 
 describe('live pit recommendation', () => {
   it('2023 Bahrain lap 20 for Verstappen: a headline, ranked plans with the DP remainder, counterfactuals', async () => {
@@ -25,7 +25,7 @@ describe('live pit recommendation', () => {
   });
 
   it('is served by the strategyRecommend API handler (null for a driver who did not start)', async () => {
-    const session = { engine: { db: sharedDb(), dbFile: ':shared:', services: new Map() } } as unknown as Session;
+    const session = new Session(new Engine(sharedDb(), ':shared:'), () => undefined);
     const ok = await strategyHandlers.strategyRecommend(session, { season: 2023, round: 1, lap: 30, driver: 'VER' });
     expect(ok?.driver).toBe('max_verstappen');
     expect(await strategyHandlers.strategyRecommend(session, { season: 2023, round: 1, lap: 30, driver: 'nobody' })).toBeNull();

@@ -7,7 +7,7 @@ import { evaluateTyreDeg, liveForecast, loadTyreDeg, saveTyreDeg, scoreForecast,
 import { loadRaces } from './race-laps.js';
 import { evalSamples, HORIZON } from './stint-data.js';
 import { tyreHandlers } from './api.js';
-import type { Session } from '../engine/session.js';
+import { Engine, Session } from '../engine/kernel/session.js';
 
 const tiny = { net: { hidden: 8, heads: 2, headDim: 4, embed: 2, dense: 8 }, train: { epochs: 2, batch: 64 }, maxSamples: 600, seed: 3, members: 1 };
 
@@ -64,7 +64,7 @@ describe('tyre-deg stint forecast', () => {
       // the API serves the shipped model (PITWALL_MODELS) and the curves
       process.env.PITWALL_MODELS = dir;
       const db2 = sharedDb();
-      const session = { engine: { db: db2, services: new Map() } } as unknown as Session;
+      const session = new Session(new Engine(db2, ':shared:'), () => undefined);
       const api = await tyreHandlers.stintForecast(session, { season: 2024, round: 3, driver: drv, lap });
       expect(api?.forecast.map((p) => p.lapTime)).toEqual(f!.forecast.map((p) => p.lapTime));
       await expect(async () => tyreHandlers.stintForecast(session, { season: 2024, round: 3, driver: 'nobody', lap })).rejects.toThrow(/did not race/);

@@ -21,7 +21,7 @@ export const command: Command = {
     const db = openDb(ctx.dbFile);
     try {
       const bar = progressReporter('import');
-      const report = importData(db, { ergast, laps, onProgress: (phase, d, t) => bar.update(d, t, phase) });
+      const report = importData(db, { ergast, laps, onProgress: bar.onProgress });
       bar.done();
       // Newly imported results are the outcomes of earlier predictions: join them (rolling accuracy, alerts).
       const joined = hasMonitorTables(db) ? joinOutcomes(db) : null;

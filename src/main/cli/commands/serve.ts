@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
-import { closeEngine, createEngine } from '../../engine/engine.js';
+import { closeEngine, createEngine } from '../../engine/host/engine.js';
 import { startServer } from '../../server/server.js';
+import { bootstrapProgress } from '../progress.js';
 
 // A shutdown that takes longer than this (a stuck client, a busy native call) ends the process anyway.
 const SHUTDOWN_GRACE_MS = 5000;
@@ -13,7 +14,9 @@ export const command: Command = {
     { name: 'host', type: 'string', description: 'interface to bind', default: '127.0.0.1' },
   ],
   async run(ctx) {
-    const engine = createEngine({ db: ctx.dbFile });
+    const progress = bootstrapProgress();
+    const engine = createEngine({ db: ctx.dbFile, onProgress: progress.onProgress });
+    progress.done();
     const srv = await startServer(engine, { port: ctx.opts.port as number, host: ctx.opts.host as string });
     ctx.print({ url: srv.url, port: srv.port }, `PitWall is running at ${srv.url}  (Ctrl+C to stop)`);
     // SIGINT / SIGTERM: close the server (clients, worker threads), then the database; the process then exits on
