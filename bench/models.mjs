@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { openBootstrapped } from '../out/main/data/bootstrap.js';
 import { dbPath } from '../out/main/data/paths.js';
-import { loadRaces } from '../out/main/tyres/race-laps.js';
+import { loadRaces } from '../out/main/race/laps.js';
 import { lapRows } from '../out/main/models/lap-time/features.js';
 import { trainLapTime, LapTimeModel } from '../out/main/models/lap-time/model.js';
 import { trainTyreDeg, forecastLaps, liveForecast } from '../out/main/tyres/forecast.js';

@@ -5,6 +5,7 @@ import type { WireMessage } from '../src/shared/api.js';
 import { createEngine } from '../src/main/engine/host/engine.js';
 import { startServer, type RunningServer } from '../src/main/server/server.js';
 import { dbCopy } from './helpers/db.js';
+import { SCHEMA_VERSION } from '../src/main/data/schema.js';
 
 let srv: RunningServer;
 beforeAll(async () => {
@@ -17,7 +18,7 @@ describe('pitwall serve', () => {
   it('answers /api/health and serves the renderer page with a CSP', async () => {
     const h = await fetch(`${srv.url}api/health`);
     expect(h.status).toBe(200);
-    expect(await h.json()).toMatchObject({ ok: true, schemaVersion: 1 });
+    expect(await h.json()).toMatchObject({ ok: true, schemaVersion: SCHEMA_VERSION });
     const page = await fetch(srv.url);
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     expect(await page.text()).toMatch(/<div id="root">/);

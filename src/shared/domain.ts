@@ -1,7 +1,11 @@
 // Domain types shared by engine and renderer. Pure data: no platform imports.
 
 export type Compound = 'SOFT' | 'MEDIUM' | 'HARD' | 'INTERMEDIATE' | 'WET' | 'UNKNOWN';
+/** The one compound list: the relative dry compounds of a race weekend, then intermediates and full wets. */
 export const DRY_COMPOUNDS = ['SOFT', 'MEDIUM', 'HARD'] as const;
+export const WET_COMPOUNDS = ['INTERMEDIATE', 'WET'] as const;
+export const RACE_COMPOUNDS = [...DRY_COMPOUNDS, ...WET_COMPOUNDS] as const;
+export type RaceCompound = (typeof RACE_COMPOUNDS)[number];
 export type DryCompound = (typeof DRY_COMPOUNDS)[number];
 
 export type TrackState = 'green' | 'yellow' | 'sc' | 'vsc' | 'red';

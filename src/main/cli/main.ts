@@ -1,9 +1,7 @@
-// `pitwall` entry: discovers commands in ./commands, parses options, prints help and readable errors.
-import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// `pitwall` entry: the commands of ./commands/index.ts, parses options, prints help and readable errors.
 import type { Command, CommandContext, OptionSpec } from './command.js';
 import { UsageError } from './command.js';
+import { COMMANDS } from './commands/index.js';
 import { DataError } from '../data/errors.js';
 import { dbPath } from '../data/paths.js';
 import { openBootstrapped } from '../data/bootstrap.js';
@@ -18,11 +16,8 @@ const GLOBAL: OptionSpec[] = [
   { name: 'help', type: 'boolean', description: 'show help' },
 ];
 
-export async function loadCommands(): Promise<Command[]> {
-  const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
-  const files = readdirSync(dir).filter((f) => /\.(js|ts)$/.test(f) && !/\.(test|d)\.(js|ts)$/.test(f));
-  const mods = await Promise.all(files.map((f) => import(pathToFileURL(join(dir, f)).href)));
-  return mods.map((m) => (m as { command: Command }).command).sort((a, b) => a.name.localeCompare(b.name));
+export function loadCommands(): Command[] {
+  return [...COMMANDS].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export function parseArgs(argv: string[], specs: OptionSpec[]) {
@@ -85,7 +80,7 @@ function openWithProgress(file: string): Db {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const all = await loadCommands();
+  const all = loadCommands();
   const [first, ...rest] = argv;
   if (!first || first === '--help' || first === 'help' || first === '-h') {
     console.log(helpText([], null, all));

@@ -3,6 +3,7 @@ import type { BackendId, BackendProbe } from './probe.js';
 import { WORKLOADS, type Timing, type Workload } from './select.js';
 import { heldTfBackend, useTfBackend, type TfBackend } from './tf.js';
 import { prepareOrt, prepareTf, type WorkloadRun } from './workloads.js';
+import { median } from '../util/stats.js';
 
 export interface MeasureOptions {
   reps?: number;
@@ -14,11 +15,6 @@ export interface MeasureOptions {
   cutoffMs?: number;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /** Times `step`: one warm-up (kernels compiled, memory allocated) that is never judged — a GPU's first step compiles
  *  its shaders and can be 100× slower than the next (on an H100: batch inference 181 ms first, 0.9 ms after) — then up

@@ -10,7 +10,7 @@ import { ToyEnv } from '../../../tests/helpers/toy-ppo-env.js';
 import { DEFAULT_PPO, trainPpo } from '../strategy/ppo.js';
 import { DegEnsemble, trainDegNet } from '../tyres/deg-model.js';
 import { liveForecast, saveTyreDeg, scoreForecast, trainTyreDeg } from '../tyres/forecast.js';
-import { loadRaces } from '../tyres/race-laps.js';
+import { loadRaces } from '../race/laps.js';
 import { evalSamples, trainSamples } from '../tyres/stint-data.js';
 import { calibrateAll } from './calibrate.js';
 import type { BackendProbe } from './probe.js';

@@ -1,6 +1,7 @@
 // Typed column conversion for CSV imports. Every failure names file, line and column.
 import type { CsvTable } from './csv.js';
 import { DataError } from './errors.js';
+import { normaliseTrackStatus } from '../race/track-status.js';
 
 export type ColType = 'int' | 'real' | 'text' | 'bool' | 'duration' | 'lapTime' | 'trackStatus';
 /** [csv header, db column, type, required header?, nullable?] */
@@ -44,10 +45,8 @@ export function convert(raw: string, type: ColType): string | number | null | un
     case 'duration':
     case 'lapTime':
       return parseDuration(raw) ?? undefined;
-    case 'trackStatus': {
-      const t = raw.endsWith('.0') ? raw.slice(0, -2) : raw;
-      return /^\d+$/.test(t) ? t : undefined;
-    }
+    case 'trackStatus':
+      return normaliseTrackStatus(raw) ?? undefined;
   }
 }
 

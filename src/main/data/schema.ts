@@ -55,6 +55,10 @@ export const MIGRATIONS: string[] = [
   CREATE TABLE imports (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, source TEXT NOT NULL, files INTEGER,
     rows INTEGER, finished_at TEXT NOT NULL);
   `,
+  /* 2: track status in its canonical form (race/track-status.ts): no '.0' float suffix, NULL for empty */ `
+  UPDATE laps SET track_status = substr(track_status, 1, length(track_status) - 2) WHERE track_status LIKE '%.0';
+  UPDATE laps SET track_status = NULL WHERE trim(track_status) = '';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

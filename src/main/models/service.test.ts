@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { dbCopy } from '../../../tests/helpers/db.js';
-import { getKind } from '../training/kind.js';
+import { getKind } from '../training/kinds/index.js';
 import { runPipeline } from '../training/pipeline.js';
 import { GbdtModel } from './gbdt/index.js';
 import { entriesOfRace } from './race-winner/entries.js';

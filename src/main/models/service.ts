@@ -6,8 +6,8 @@ import type { FeatureImportance, ModelSummary, RunSummary, WinnerPrediction } fr
 import type { Db } from '../data/db.js';
 import { DataError } from '../data/errors.js';
 import { shippedModelsDir } from '../data/paths.js';
-import { Registry, summary } from '../training/registry.js';
-import { listRuns } from '../training/tracking.js';
+import { Registry, summary } from '../registry/registry.js';
+import { listRuns } from '../registry/tracking.js';
 import { GbdtModel } from './gbdt/index.js';
 import { loadOnnx, type OnnxScorer } from './onnx/serve.js';
 import { entriesOfRace } from './race-winner/entries.js';

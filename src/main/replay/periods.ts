@@ -2,8 +2,9 @@
 // A lap whose codes contain '4' proves the SC was out at some moment of that lap; a lap without it proves it was
 // not out during that lap. So: union of laps with the code, minus union of laps without it.
 import type { LapRecord, ReferenceData } from './source.js';
+import { hasState, isKnownStatus, type TrackState } from '../race/track-status.js';
 
-export type PeriodState = 'red' | 'sc' | 'vsc' | 'yellow';
+export type PeriodState = Exclude<TrackState, 'green'>;
 export interface TrackPeriod {
   state: PeriodState;
   start: number;
@@ -15,12 +16,7 @@ export interface TrackPeriod {
 }
 
 type Span = [number, number];
-const CODES: Record<PeriodState, (s: string) => boolean> = {
-  red: (s) => s.includes('5'),
-  sc: (s) => s.includes('4'),
-  vsc: (s) => s.includes('6') || s.includes('7'),
-  yellow: (s) => s.includes('2'),
-};
+const STATES: readonly PeriodState[] = ['red', 'sc', 'vsc', 'yellow'];
 
 function merge(spans: Span[]): Span[] {
   const out: Span[] = [];
@@ -53,13 +49,12 @@ function subtract(a: Span[], b: Span[]): Span[] {
 /** Periods seen in the lap data alone. `lapAt(t)` gives the race lap in progress at session time t. */
 export function periodsFromLaps(laps: LapRecord[], lapAt: (t: number) => number): TrackPeriod[] {
   const out: TrackPeriod[] = [];
-  for (const state of Object.keys(CODES) as PeriodState[]) {
-    const has = CODES[state];
+  for (const state of STATES) {
     const withCode: Span[] = [];
     const without: Span[] = [];
     for (const l of laps) {
-      if (l.trackStatus === '' || l.trackStatus === '0' || !(l.time > l.start)) continue;
-      (has(l.trackStatus) ? withCode : without).push([l.start, l.time]);
+      if (!isKnownStatus(l.trackStatus) || !(l.time > l.start)) continue;
+      (hasState(l.trackStatus, state) ? withCode : without).push([l.start, l.time]);
     }
     const segs = subtract(merge(withCode), merge(without)).filter(([s, e]) => e - s > 0.5);
     const joined: Span[] = [];

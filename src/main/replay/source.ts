@@ -3,7 +3,8 @@
 import type { Compound } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
 import { DataError } from '../data/errors.js';
-import { raceLapRows, type LapRow } from '../data/laps-query.js';
+import { raceCompoundOf } from '../race/compounds.js';
+import { raceLapRows, type LapRow } from '../race/laps.js';
 import { repairLapNumbers } from './repair.js';
 import { teamColor } from './teams.js';
 
@@ -69,15 +70,6 @@ export interface TimingSource {
   subscribe?(onLap: (lap: LapRecord) => void): () => void;
 }
 
-const COMPOUNDS: readonly string[] = ['SOFT', 'MEDIUM', 'HARD', 'INTERMEDIATE', 'WET'];
-const compoundOf = (c: string | null): Compound => {
-  const u = (c ?? '').toUpperCase();
-  if (COMPOUNDS.includes(u)) return u as Compound;
-  if (u === 'HYPERSOFT' || u === 'ULTRASOFT' || u === 'SUPERSOFT') return 'SOFT';
-  if (u === 'SUPERHARD') return 'HARD';
-  return 'UNKNOWN';
-};
-
 /** The laps-table columns a replay reads. */
 const COLUMNS = [
   'driver', 'driver_ref', 'lap_number', 'time_s', 'lap_time_s', 'stint', 'pit_out_s', 'pit_in_s', 'compound',
@@ -94,8 +86,8 @@ export function dbSource(db: Db, season: number, round: number): TimingSource {
     )
     .get(season, round) as { race_id: number; name: string; circuit_ref: string | null; circuit_name: string | null } | undefined;
   const rows = raceLapRows(db, { seasons: [season, season], round, order: 'driver' }, COLUMNS);
-  if (!race) throw new DataError(`no race ${season} round ${round} in the database`, 'races', undefined, 'round');
-  if (rows.length === 0) throw new DataError(`no lap data for ${season} round ${round} (${race.name})`, 'laps', undefined, 'round');
+  if (!race) throw new DataError(`No race ${season} round ${round} in the database — \`pitwall update\` can fetch newer seasons`);
+  if (rows.length === 0) throw new DataError(`No lap data for the ${season} ${race.name} — \`pitwall update\` can fetch it`);
 
   const teamByRef = new Map<string, string>();
   const codeByRef = new Map<string, string>();
@@ -103,7 +95,7 @@ export function dbSource(db: Db, season: number, round: number): TimingSource {
   for (const r of rows) {
     if (r.time_s === null) continue;
     // Phantom laps: no lap time, no position, status '0' (a car that stopped on track still "ends" a lap).
-    if (r.lap_time_s === null && r.position === null && (r.track_status ?? '0').replace(/\.0$/, '') === '0') continue;
+    if (r.lap_time_s === null && r.position === null && (r.track_status ?? '0') === '0') continue;
     const ref = r.driver_ref ?? r.driver; // as the tyre models key an unlinked car (tyres/race-laps.ts)
     teamByRef.set(ref, r.team ?? teamByRef.get(ref) ?? '');
     codeByRef.set(ref, r.driver);
@@ -137,9 +129,9 @@ export function dbSource(db: Db, season: number, round: number): TimingSource {
         stint: r.stint,
         pitIn: r.pit_in_s,
         pitOut: r.pit_out_s,
-        compound: compoundOf(r.compound),
+        compound: raceCompoundOf(r.compound),
         tyreLife: r.tyre_life,
-        trackStatus: (r.track_status ?? '').replace(/\.0$/, ''),
+        trackStatus: r.track_status ?? '', // canonical since import (race/track-status.ts)
         position: r.position,
         sectors: hasSectors ? [r.sector1_s, r.sector2_s, r.sector3_s] : null,
         accurate: r.is_accurate === 1,

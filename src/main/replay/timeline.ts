@@ -3,6 +3,8 @@
 import type { Compound, TrackState, TrackStatusBand } from '../../shared/domain.js';
 import { periodsFromLaps, reconcilePeriods, type TrackPeriod } from './periods.js';
 import type { DriverMeta, LapRecord, RaceMeta, ReferenceData, TimingSource } from './source.js';
+import { hasState, isClear } from '../race/track-status.js';
+import { median } from '../util/stats.js';
 
 export interface PitStop {
   driver: string;
@@ -46,10 +48,6 @@ export function countLE(xs: readonly number[], x: number): number {
   return lo;
 }
 
-const median = (xs: number[]): number => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)]! : 90;
-};
 
 export class Timeline {
   readonly meta: RaceMeta;
@@ -98,7 +96,7 @@ export class Timeline {
       this.leaderTimes.push(prev);
     }
     const lap1 = this.byLap.get(1) ?? [];
-    this.typicalLap = median(all.filter((l) => l.lapTime !== null && l.trackStatus === '1').map((l) => l.lapTime!));
+    this.typicalLap = median(all.filter((l) => l.lapTime !== null && isClear(l.trackStatus)).map((l) => l.lapTime!)) || 90;
     this.raceStart = lap1.length ? Math.min(...lap1.map((l) => l.start)) : (this.leaderTimes[0] ?? 0) - this.typicalLap;
     this.raceEnd = all.length ? all[all.length - 1]!.time : this.raceStart;
 
@@ -261,7 +259,7 @@ export class Timeline {
   }
 
   private underRed(l: LapRecord): boolean {
-    return l.trackStatus.includes('5') || this.periods.some((p) => p.state === 'red' && p.start < l.time && p.end > l.start);
+    return hasState(l.trackStatus, 'red') || this.periods.some((p) => p.state === 'red' && p.start < l.time && p.end > l.start);
   }
 
   private redFlagStart(l: LapRecord): number {
@@ -275,7 +273,7 @@ export class Timeline {
       const list = this.laps.get(driver);
       const last = list?.[list.length - 1];
       if (!last) continue;
-      const ownLap = median((list ?? []).filter((l) => l.lapTime !== null).map((l) => l.lapTime!));
+      const ownLap = median((list ?? []).filter((l) => l.lapTime !== null).map((l) => l.lapTime!)) || 90;
       const inPits = last.pitIn !== null;
       let time = inPits ? last.pitIn! + 5 : last.time + 0.6 * ownLap;
       // A neutralisation starting soon after the car's last crossing was most likely for this car.

@@ -80,7 +80,7 @@ export async function evaluateStrategy(
   const m = await buildRaceModel(db, args.season, args.round);
   const car = driverIndex(m, args.driver);
   const cp = args.checkpoint ?? loadCheckpoint(m.circuit);
-  if (!cp) throw new DataError(`no PPO checkpoint for circuit "${m.circuit}": run \`pitwall strategy train --circuit ${m.circuit}\``, 'models/strategy', undefined, 'circuit');
+  if (!cp) throw new DataError(`no PPO checkpoint for circuit "${m.circuit}": run \`pitwall strategy train --circuit ${m.circuit}\``);
   const dp = dpOptimum(m, car, startState(m, car));
   const bf = bestFixed(m, car);
   const act = actualStops(m, car);

@@ -17,7 +17,7 @@ export interface PpoEnv {
 
 /** Greedy evaluation of a policy snapshot: lower score is better; time/position are reported. */
 export type PolicyEval = (actor: Mlp) => { score: number; time: number; position: number };
-import { Rng } from './rng.js';
+import { Rng } from '../util/rng.js';
 
 export interface PpoConfig {
   envs: number;

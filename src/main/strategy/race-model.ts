@@ -4,7 +4,11 @@
 import type { Db } from '../data/db.js';
 import { DataError } from '../data/errors.js';
 import { tumTrack, type TumTrack } from './tum.js';
-import { compoundIndex, fitTyreModel, loadCurves, median, quantile, tyreDelta, withCurves, type TyreModel } from './tyre-model.js';
+import { fitTyreModel, loadCurves, tyreDelta, withCurves, type TyreModel } from './tyre-model.js';
+import { compoundIndex } from '../race/compounds.js';
+import { median, quantile } from '../util/stats.js';
+import { worstState } from '../race/track-status.js';
+import { FUEL_S_PER_KG, START_FUEL_KG } from '../race/fuel.js';
 
 export const MAX_STOPS = 6;
 export const GREEN = 0, SC = 1, VSC = 2, RED = 3;
@@ -73,12 +77,10 @@ interface LapDbRow {
   is_accurate: number | null;
 }
 
+/** The simulator's status of a lap from its track-status code (a yellow runs at green pace). */
 export function statusOf(ts: string | null | undefined): number {
-  const s = ts ?? '1';
-  if (s.includes('5')) return RED;
-  if (s.includes('4')) return SC;
-  if (s.includes('6') || s.includes('7')) return VSC;
-  return GREEN;
+  const worst = worstState(ts);
+  return worst === 'red' ? RED : worst === 'sc' ? SC : worst === 'vsc' ? VSC : GREEN;
 }
 
 /** The most severe status seen by more than half of the cars on a lap. */
@@ -118,7 +120,7 @@ function raceRow(db: Db, season: number, round: number): { race_id: number; circ
       `SELECT r.race_id, c.circuit_ref, r.name FROM races r JOIN circuits c ON c.circuit_id = r.circuit_id WHERE r.year = ? AND r.round = ?`,
     )
     .get(season, round) as { race_id: number; circuit_ref: string; name: string } | undefined;
-  if (!r) throw new DataError(`no race ${season} round ${round} in the database`, 'races', undefined, 'round');
+  if (!r) throw new DataError(`No race ${season} round ${round} in the database — \`pitwall update\` can fetch newer seasons`);
   return r;
 }
 
@@ -273,7 +275,7 @@ export async function buildRaceModel(db: Db, season: number, round: number, opts
               pit_out_s, is_accurate FROM laps WHERE season = ? AND round = ? AND session = 'race' ORDER BY driver, lap_number`,
     )
     .all(season, round) as LapDbRow[];
-  if (!rows.length) throw new DataError(`no race laps for ${season} round ${round}`, 'laps', undefined, 'round');
+  if (!rows.length) throw new DataError(`no race laps for ${season} round ${round}`);
   const results = db
     .prepare(
       `SELECT d.driver_ref AS ref, d.code AS code, r.grid AS grid, r.position AS pos, r.position_order AS ord,
@@ -297,12 +299,12 @@ export async function buildRaceModel(db: Db, season: number, round: number, opts
   const n = codes.length;
 
   const tum = trackParams(db, race.circuit_ref, season);
-  // fuel: 110 kg burnt evenly, 0.03 s/kg (the prior FastF1 and the tyre capability's curves use)
-  const fuelSensPerLap = (0.03 * 110) / nLaps;
+  // fuel: burnt evenly, the race floor's model (the prior FastF1 and the tyre capability's curves use)
+  const fuelSensPerLap = (FUEL_S_PER_KG * START_FUEL_KG) / nLaps;
   let tyre = fitTyreModel(db, race.circuit_ref, season, fuelSensPerLap);
   if (opts.curves !== false) {
-    const curves = await loadCurves(db, race.circuit_ref, season);
-    if (curves?.length) tyre = withCurves(tyre, curves);
+    const curves = loadCurves(db, race.circuit_ref, season);
+    if (curves.length) tyre = withCurves(tyre, curves);
   }
 
   const m: RaceModel = {
@@ -448,6 +450,6 @@ export function cloneModel(m: RaceModel): RaceModel {
 export function driverIndex(m: RaceModel, driver: string): number {
   const d = driver.toLowerCase();
   const i = m.drivers.findIndex((x, k) => x.toLowerCase() === d || m.codes[k]!.toLowerCase() === d);
-  if (i < 0) throw new DataError(`driver "${driver}" did not start ${m.season} round ${m.round}`, 'laps', undefined, 'driver');
+  if (i < 0) throw new DataError(`driver "${driver}" did not start ${m.season} round ${m.round}`);
   return i;
 }

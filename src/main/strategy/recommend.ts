@@ -5,7 +5,7 @@ import type { Db } from '../data/db.js';
 import { DataError } from '../data/errors.js';
 import { buildRaceModel, driverIndex, majorityStatus, statusOf, type RaceModel } from './race-model.js';
 import { RaceSim, STOCHASTIC, type SimOptions } from './sim.js';
-import { COMPOUNDS, compoundIndex } from './tyre-model.js';
+import { compoundIndex, DRY } from '../race/compounds.js';
 import { dpOptimum, type CarState, type Stop } from './plan.js';
 
 const NAMES = ['stay', 'pit_soft', 'pit_medium', 'pit_hard'] as const;
@@ -140,7 +140,7 @@ function simulate(m: RaceModel, s: LiveState, car: number, egoStops: Stop[], see
 }
 
 const label = (stops: Stop[]): string =>
-  stops.length ? stops.map((s) => `Box lap ${s.lap} → ${COMPOUNDS[s.compound]}`).join(', ') : 'No more stops';
+  stops.length ? stops.map((s) => `Box lap ${s.lap} → ${DRY[s.compound]}`).join(', ') : 'No more stops';
 
 export interface RecommendArgs {
   season: number;
@@ -153,9 +153,9 @@ export interface RecommendArgs {
 export async function recommend(db: Db, args: RecommendArgs): Promise<PitRecommendation> {
   const m = await cachedModel(db, args.season, args.round);
   const car = driverIndex(m, args.driver);
-  if (args.lap < 1 || args.lap >= m.nLaps) throw new DataError(`lap must be 1–${m.nLaps - 1}`, 'laps', undefined, 'lap');
+  if (args.lap < 1 || args.lap >= m.nLaps) throw new DataError(`lap must be 1–${m.nLaps - 1}`);
   const s = stateAt(db, m, args.lap - 1);
-  if (s.retired[car]) throw new DataError(`${m.drivers[car]} is out of the race by lap ${args.lap}`, 'laps', undefined, 'driver');
+  if (s.retired[car]) throw new DataError(`${m.drivers[car]} is out of the race by lap ${args.lap}`);
   const seeds = args.seeds ?? 200;
   const opts: SimOptions = { ...STOCHASTIC };
   const options: { action: number; out: Outcome }[] = [];
@@ -171,11 +171,11 @@ export async function recommend(db: Db, args: RecommendArgs): Promise<PitRecomme
   for (const p of best.out.positions) counts.set(p, (counts.get(p) ?? 0) + 1);
   const to = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
   const prob = best.out.positions.filter((p) => p <= to).length / best.out.positions.length;
-  const verb = best.action === 0 ? 'Stay out' : `Box now for ${COMPOUNDS[best.action - 1]}`;
+  const verb = best.action === 0 ? 'Stay out' : `Box now for ${DRY[best.action - 1]}`;
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   const plans: StrategyPlanOption[] = options.map((o) => ({
     label: label(o.out.stops),
-    stops: o.out.stops.map((x) => ({ lap: x.lap, compound: COMPOUNDS[x.compound] as DryCompound })),
+    stops: o.out.stops.map((x) => ({ lap: x.lap, compound: DRY[x.compound] as DryCompound })),
     expectedTime: o.out.time,
     deltaToBest: o.out.time - best.out.time,
     expectedPosition: mean(o.out.positions),
@@ -197,7 +197,7 @@ export async function recommend(db: Db, args: RecommendArgs): Promise<PitRecomme
   }
   counterfactuals.push(
     best.action === 0
-      ? `Boxing now for ${COMPOUNDS[bestPit.action - 1]} costs ${(bestPit.out.time - best.out.time).toFixed(1)} s`
+      ? `Boxing now for ${DRY[bestPit.action - 1]} costs ${(bestPit.out.time - best.out.time).toFixed(1)} s`
       : `Staying out costs ${(stay.out.time - best.out.time).toFixed(1)} s`,
   );
   return {

@@ -4,7 +4,7 @@ import { buildRaceModel, driverIndex, type RaceModel } from './race-model.js';
 import { DETERMINISTIC, RaceSim, STOCHASTIC } from './sim.js';
 import { tyreDelta } from './tyre-model.js';
 import { bestFixed, dpOptimum, planTime, startState, type Stop } from './plan.js';
-import { Rng } from './rng.js';
+import { Rng } from '../util/rng.js';
 
 let m: RaceModel;
 let ver: number;

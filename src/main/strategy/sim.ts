@@ -2,7 +2,7 @@
 // base pace, tyre degradation, fuel, pit losses with standstill spread, starts, DRS, overtaking from pace delta,
 // SC / VSC / red flag phases, the two-dry-compounds rule. Deterministic under a seed; allocation-free per lap.
 import { GREEN, MAX_STOPS, RED, SC, VSC, type RaceModel } from './race-model.js';
-import { Rng } from './rng.js';
+import { Rng } from '../util/rng.js';
 import { tyreDelta } from './tyre-model.js';
 
 export type EventMode = 'none' | 'random' | 'actual';

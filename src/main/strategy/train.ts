@@ -7,6 +7,7 @@ import { calibrationOf, CHECKPOINT_FORMAT, saveCheckpoint, strategyModelsDir, ty
 import { StrategyEnv } from './env.js';
 import { DEFAULT_PPO, greedyRollout, trainPpo, type CurvePoint, type PpoConfig } from './ppo.js';
 import { buildRaceModel, driverIndex } from './race-model.js';
+import { startRun } from '../registry/tracking.js';
 
 export interface TrainArgs {
   circuit: string;
@@ -38,7 +39,7 @@ export function trainingRace(db: Db, circuit: string, season?: number): { season
        ORDER BY r.year DESC LIMIT 1`,
     )
     .get(circuit, season ?? null, season ?? null) as { season: number; round: number; winner: string } | undefined;
-  if (!row) throw new DataError(`no race with lap data at circuit "${circuit}"${season ? ` in ${season}` : ''}`, 'laps', undefined, 'circuit');
+  if (!row) throw new DataError(`no race with lap data at circuit "${circuit}"${season ? ` in ${season}` : ''}`);
   return row;
 }
 
@@ -47,7 +48,7 @@ export async function trainCircuit(db: Db, args: TrainArgs, onLog?: (p: CurvePoi
     ? { season: args.season, round: args.round, winner: '' }
     : trainingRace(db, args.circuit, args.season);
   const m = await buildRaceModel(db, race.season, race.round);
-  if (m.circuit !== args.circuit) throw new DataError(`${race.season} round ${race.round} is at ${m.circuit}, not ${args.circuit}`, 'races', undefined, 'circuit');
+  if (m.circuit !== args.circuit) throw new DataError(`${race.season} round ${race.round} is at ${m.circuit}, not ${args.circuit}`);
   const car = driverIndex(m, args.driver ?? (race.winner || m.drivers[0]!));
   const cfg: PpoConfig = { ...DEFAULT_PPO, steps: args.steps ?? DEFAULT_PPO.steps, seed: args.seed ?? DEFAULT_PPO.seed };
   const envs = Array.from({ length: cfg.envs }, () => new StrategyEnv(m, car, { stochasticShare: args.stochasticShare ?? 0.6 }));
@@ -94,25 +95,9 @@ export async function trainCircuit(db: Db, args: TrainArgs, onLog?: (p: CurvePoi
   return { checkpoint: cp, file };
 }
 
-interface TrackingRun {
-  logParams(p: Record<string, string | number | boolean>): void;
-  logMetrics(m: Record<string, number>, step?: number): void;
-  logMetricSteps(rows: { key: string; value: number; step: number }[]): void;
-  logArtifact(path: string, data: string | Uint8Array): string;
-  end(status: 'FINISHED' | 'FAILED'): Promise<void>;
-}
-
-/** Training curve → the tracking store (src/main/training/tracking.ts), experiment "strategy-ppo". */
+/** Training curve → the tracking store (src/main/registry/tracking.ts), experiment "strategy-ppo". */
 async function logRun(db: Db, dbFile: string, cp: Checkpoint, curve: CurvePoint[]): Promise<boolean> {
-  const spec = '../training/tracking.js';
-  let run: TrackingRun;
-  try {
-    const mod = (await import(spec)) as { startRun?: (db: Db, f: string, e: string, n: string) => TrackingRun };
-    if (typeof mod.startRun !== 'function') return false;
-    run = mod.startRun(db, dbFile, 'strategy-ppo', `${cp.circuit} ${cp.season}-${cp.round} ${cp.driver}`);
-  } catch {
-    return false;
-  }
+  const run = startRun(db, dbFile, 'strategy-ppo', `${cp.circuit} ${cp.season}-${cp.round} ${cp.driver}`);
   const { actor: _a, critic: _c, curve: _k, config, best, ...meta } = cp;
   void _a;
   void _c;

@@ -1,11 +1,13 @@
 // Tyre model: fuel-corrected lap-time delta (s) per dry compound vs tyre age. Fitted from the laps table,
-// or taken from the tyre capability's degradation curves (src/main/tyres/curves.ts) when that module exists.
+// or taken from the tyre capability's degradation curves (src/main/tyres/curves.ts).
 import type { Db } from '../data/db.js';
-import type { DegradationCurve } from '../../shared/domain.js';
+import { DRY_COMPOUNDS, type DegradationCurve } from '../../shared/domain.js';
+import { compoundIndex } from '../race/compounds.js';
+import { degradationCurves } from '../tyres/curves.js';
+import { TRACK_CLEAR } from '../race/track-status.js';
+import { median, quantile } from '../util/stats.js';
 
-export const COMPOUNDS = ['SOFT', 'MEDIUM', 'HARD'] as const;
-export type CompoundName = (typeof COMPOUNDS)[number];
-export const compoundIndex = (name: string | null | undefined): number => COMPOUNDS.indexOf(name as CompoundName);
+const DRY_SQL = DRY_COMPOUNDS.map((c) => `'${c}'`).join(', ');
 
 export interface TyreModel {
   source: 'laps' | 'curves' | 'default';
@@ -63,18 +65,6 @@ export function fitQuadratic(xs: ArrayLike<number>, ys: ArrayLike<number>): [num
   return [det(col(0)) / d, det(col(1)) / d, det(col(2)) / d];
 }
 
-export const median = (xs: number[]): number => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-export const quantile = (xs: number[], q: number): number => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
-};
 
 /**
  * Fallback fit from the laps table: green, accurate, non-pit laps at the circuit (seasons ≤ season), fuel-corrected,
@@ -88,8 +78,8 @@ export function fitTyreModel(db: Db, circuitRef: string, season: number, fuelSen
               (SELECT MAX(lap_number) FROM laps m WHERE m.season = l.season AND m.round = l.round AND m.session = 'race') AS nLaps
        FROM laps l JOIN races r ON r.year = l.season AND r.round = l.round JOIN circuits c ON c.circuit_id = r.circuit_id
        WHERE c.circuit_ref = ? AND l.season <= ? AND l.season >= ? AND l.session = 'race' AND l.is_accurate = 1
-         AND l.track_status = '1' AND l.pit_in_s IS NULL AND l.pit_out_s IS NULL AND l.lap_number > 1
-         AND l.lap_time_s IS NOT NULL AND l.tyre_life IS NOT NULL AND l.compound IN ('SOFT','MEDIUM','HARD')`,
+         AND l.track_status = '${TRACK_CLEAR}' AND l.pit_in_s IS NULL AND l.pit_out_s IS NULL AND l.lap_number > 1
+         AND l.lap_time_s IS NOT NULL AND l.tyre_life IS NOT NULL AND l.compound IN (${DRY_SQL})`,
     )
     .all(circuitRef, season, season - 3) as { key: string; lap: number; t: number; compound: string; age: number; nLaps: number }[];
   const laps: LapRow[] = rows.map((r) => ({
@@ -199,18 +189,7 @@ export function withCurves(base: TyreModel, curves: CurveInput[]): TyreModel {
   return m;
 }
 
-/** The tyre capability's curves when src/main/tyres/curves.ts exists and answers; null otherwise. */
-export async function loadCurves(db: Db, circuitRef: string, season: number): Promise<CurveInput[] | null> {
-  const spec = '../tyres/curves.js';
-  try {
-    const mod = (await import(spec)) as {
-      degradationCurves?: (db: Db, circuit: string, opts?: { seasons?: [number, number] }) => unknown;
-    };
-    if (typeof mod.degradationCurves !== 'function') return null;
-    // time-ordered: the curves of the race's season and the three before it
-    const res = await mod.degradationCurves(db, circuitRef, { seasons: [season - 3, season] });
-    return Array.isArray(res) ? (res as CurveInput[]) : null;
-  } catch {
-    return null;
-  }
+/** The tyre capability's degradation curves of the race's season and the three before it (time-ordered). */
+export function loadCurves(db: Db, circuitRef: string, season: number): CurveInput[] {
+  return degradationCurves(db, circuitRef, { seasons: [season - 3, season] });
 }

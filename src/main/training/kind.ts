@@ -57,15 +57,8 @@ export interface Evaluation {
   notes?: string[];
 }
 
-export interface Lineage {
-  /** Feature-view versions the model was trained on, e.g. {name: 'driver_form', version: 2}. */
-  featureViews: { name: string; version: number }[];
-  /** Data range the model saw (training seasons) and row counts. */
-  trainSeasons: SeasonRange;
-  testSeasons: SeasonRange;
-  trainRows: number;
-  testRows: number;
-}
+export type { Lineage } from '../registry/registry.js';
+import type { Lineage } from '../registry/registry.js';
 
 export interface ModelCardText {
   intendedUse: string;
@@ -87,31 +80,6 @@ export interface ModelKind<D = unknown> {
   lineage(data: D, split: Split): Lineage;
   train(ctx: StepContext, data: D, split: Split): Trained | Promise<Trained>;
   evaluate(ctx: StepContext, trained: Trained, data: D, split: Split): Evaluation | Promise<Evaluation>;
-}
-
-/** Imports every kinds/*.{js,ts} module (tests and .d.ts excluded) and returns their `kind` exports by name. */
-export async function loadKinds(): Promise<Map<string, ModelKind>> {
-  const dir = join(dirname(fileURLToPath(import.meta.url)), 'kinds');
-  let files: string[] = [];
-  try {
-    files = readdirSync(dir).filter((f) => /\.(js|ts)$/.test(f) && !/\.(test|d)\.(js|ts)$/.test(f));
-  } catch {
-    /* no kinds yet */
-  }
-  const mods = await Promise.all(
-    files.map((f) => import(pathToFileURL(join(dir, f)).href) as Promise<{ kind?: ModelKind }>),
-  );
-  const out = new Map<string, ModelKind>();
-  for (const m of mods) if (m.kind) out.set(m.kind.name, m.kind);
-  return out;
-}
-
-export async function getKind(name: string): Promise<ModelKind> {
-  const kinds = await loadKinds();
-  const k = kinds.get(name);
-  if (!k)
-    throw new Error(`unknown model kind "${name}" (known: ${[...kinds.keys()].sort().join(', ') || 'none'})`);
-  return k;
 }
 
 /** Seasons present in the database with results, ascending. */

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../data/db.js';
 import { dbCopy } from '../../../tests/helpers/db.js';
 import type { ModelKind } from './kind.js';
-import { getKind } from './kind.js';
+import { getKind } from './kinds/index.js';
 import { runPipeline, ValidationFailed } from './pipeline.js';
-import { Registry } from './registry.js';
-import { listRuns } from './tracking.js';
+import { Registry } from '../registry/registry.js';
+import { listRuns } from '../registry/tracking.js';
 
 /** A tiny kind whose test metric is whatever `score` holds (lower is better). */
 function fakeKind(score: { v: number }, ok = true, curvePoints = 0): ModelKind<number> {

@@ -4,9 +4,9 @@ import { DataError } from '../data/errors.js';
 import type { Db } from '../data/db.js';
 import { modelCard } from './card.js';
 import type { Evaluation, ModelKind, Split, StepContext, Trained, ValidationCheck } from './kind.js';
-import { MlflowClient } from './mlflow.js';
-import { isBetter, Registry, summary } from './registry.js';
-import { startRun } from './tracking.js';
+import { MlflowClient } from '../registry/mlflow.js';
+import { isBetter, Registry, summary } from '../registry/registry.js';
+import { startRun } from '../registry/tracking.js';
 import type { ModelSummary } from '../../shared/domain.js';
 
 export class ValidationFailed extends DataError {

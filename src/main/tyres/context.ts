@@ -1,6 +1,7 @@
 // What the rest of the field tells about one moment of a race, using only laps completed by then (no look-ahead):
 // track evolution (median lap-to-lap change of clean laps), field pace, and the car ahead.
-import { median, raceStints, type RaceLap, type RaceLaps } from './race-laps.js';
+import { raceStints, type RaceLap, type RaceLaps } from '../race/laps.js';
+import { median } from '../util/stats.js';
 
 interface Delta {
   end: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sharedDb } from '../../../tests/helpers/db.js';
 import { curvesFromRaces, degradationCurves } from './curves.js';
-import { loadRaces } from './race-laps.js';
+import { loadRaces } from '../race/laps.js';
 
 describe('degradation curves', () => {
   it('softer compounds lose more time with tyre age than harder ones at the same circuit, in aggregate', () => {

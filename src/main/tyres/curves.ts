@@ -12,8 +12,9 @@
 // Ages with fewer than MIN_LAPS laps are left out.
 import type { Db } from '../data/db.js';
 import type { CurvePoint, DegradationCurve, DryCompound } from '../../shared/domain.js';
-import { DRY } from './compound.js';
-import { loadRaces, median, raceStints, type RaceLaps } from './race-laps.js';
+import { DRY } from '../race/compounds.js';
+import { loadRaces, raceStints, type RaceLaps } from '../race/laps.js';
+import { median, quantile } from '../util/stats.js';
 
 export const MAX_AGE = 40;
 const MIN_STINT = 5;
@@ -30,13 +31,6 @@ export interface DegradationCurveFit extends DegradationCurve {
   laps: number;
 }
 
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
 
 interface Obs {
   lap: number; // index into the race's lap effects
@@ -166,8 +160,8 @@ function circuitCurves(circuit: string, races: readonly RaceLaps[]): Degradation
     for (let a = 1; a <= MAX_AGE; a++) {
       if ((byAge.get(a)?.length ?? 0) < MIN_LAPS) continue;
       const pool = [...(byAge.get(a - 1) ?? []), ...(byAge.get(a) ?? []), ...(byAge.get(a + 1) ?? [])].sort((p, q) => p - q);
-      const mid = quantile(pool, 0.5);
-      points.push({ tyreAge: a, p10: r3(g(a) + quantile(pool, 0.1) - mid), p50: r3(g(a)), p90: r3(g(a) + quantile(pool, 0.9) - mid) });
+      const mid = quantile(pool, 0.5, true);
+      points.push({ tyreAge: a, p10: r3(g(a) + quantile(pool, 0.1, true) - mid), p50: r3(g(a)), p90: r3(g(a) + quantile(pool, 0.9, true) - mid) });
     }
     void level;
     out.push({

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { holdTf, loadTf, type Tf, type TfBackend } from '../compute/tf.js';
-import { rng } from '../models/gbdt/index.js';
+import { seededRng } from '../util/rng.js';
 import { fileHandler } from './io.js';
 import { CTX_F, HORIZON, OBS, OBS_F, Q_F, type StintSample } from './stint-data.js';
 
@@ -62,7 +62,7 @@ export class DegNet {
   /** A fresh seeded network; `tf` when the caller already chose (and holds) the backend, else loadTf(). */
   static async create(config: DegNetConfig, seed: number, tf?: Tf): Promise<DegNet> {
     tf ??= await loadTf();
-    const r = rng(seed);
+    const r = seededRng(seed);
     const normal = () => {
       const u = Math.max(1e-12, r());
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
@@ -362,7 +362,7 @@ async function trainHeld(
   const order = Int32Array.from(samples.keys());
   for (let ep = start; ep < opts.epochs; ep++) {
     // each epoch's order depends only on (seed, epoch), so a resumed run replays the same batches
-    const r = rng(opts.seed * 1000 + ep + 1);
+    const r = seededRng(opts.seed * 1000 + ep + 1);
     for (let i = 0; i < order.length; i++) order[i] = i;
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(r() * (i + 1));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedDb } from '../../../tests/helpers/db.js';
 import { evaluateTyreDeg, liveForecast, loadTyreDeg, saveTyreDeg, scoreForecast, trainTyreDeg } from './forecast.js';
-import { loadRaces } from './race-laps.js';
+import { loadRaces } from '../race/laps.js';
 import { evalSamples, HORIZON } from './stint-data.js';
 import { tyreHandlers } from './api.js';
 import { Engine, Session } from '../engine/kernel/session.js';

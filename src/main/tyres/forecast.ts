@@ -6,7 +6,7 @@ import { raceContext } from './context.js';
 import { curvesFromRaces, slopePrior, type CurveFit, type DegradationCurveFit } from './curves.js';
 import { describeTfBackend, holdTf } from '../compute/tf.js';
 import { DEFAULT_NET, DEFAULT_TRAIN, DegEnsemble, DegNet, trainDegNet, type DegNetConfig, type TrainOpts } from './deg-model.js';
-import { loadRaces, raceStints, type RaceLaps } from './race-laps.js';
+import { loadRaces, raceStints, type RaceLaps } from '../race/laps.js';
 import { evalSamples, HORIZON, OBS, stintSample, trainSamples, type SlopePrior, type StintSample } from './stint-data.js';
 
 export interface TyreDegMeta {

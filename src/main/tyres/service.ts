@@ -6,7 +6,7 @@ import { DataError } from '../data/errors.js';
 import { shippedModelsDir } from '../data/paths.js';
 import type { StintForecast } from '../../shared/domain.js';
 import { loadTyreDeg, liveForecast, type TyreDegModel } from './forecast.js';
-import { loadRaces } from './race-laps.js';
+import { loadRaces } from '../race/laps.js';
 
 export const tyreDegDir = (): string => join(shippedModelsDir(), 'tyre-deg');
 

@@ -2,10 +2,11 @@
 // Evaluation uses the stint's first OBS clean laps (stints with ≥ OBS + HORIZON clean laps); training also uses later
 // windows. Everything in a sample is known when the last observed lap ends, except the queried laps' tyre age and lap
 // number (what a forecast is asked for). Targets are fuel-corrected times relative to the observed reference pace.
-import { compoundIndex } from './compound.js';
+import { compoundIndex } from '../race/compounds.js';
 import { carAhead, fieldEvolution, fieldPace, gapAhead, raceContext, type RaceContext } from './context.js';
-import { FUEL_S_PER_KG } from './fuel.js';
-import { median, raceStints, type RaceLap, type RaceLaps, type Stint } from './race-laps.js';
+import { FUEL_S_PER_KG, fuelKg, START_FUEL_KG } from '../race/fuel.js';
+import { raceStints, type RaceLap, type RaceLaps, type Stint } from '../race/laps.js';
+import { median } from '../util/stats.js';
 import type { DryCompound } from '../../shared/domain.js';
 
 export const OBS = 5;
@@ -121,7 +122,7 @@ export function stintSample(
   c[3] = Number.isFinite(soft) ? soft / 5 : 0.5;
   c[4] = Math.min(s.stint, 4) / 4;
   c[5] = last.lap / race.totalLaps;
-  c[6] = last.fuel / 110;
+  c[6] = last.fuel / START_FUEL_KG;
   c[7] = Math.min(s.laps[0]!.tyreAge ?? 1, 20) / 20;
   c[8] = clip(fieldEvolution(ctx, t, 20), -2, 2);
   c[9] = clip(fieldEvolution(ctx, t, 60), -2, 2);
@@ -151,7 +152,7 @@ export function stintSample(
   const stat = new Float32Array(HORIZON);
   const slopeNow = prior(race.circuit, s.compound);
   targets.slice(0, HORIZON).forEach((tg, i) => {
-    const fuelNow = FUEL_S_PER_KG * (110 * (1 - (tg.lap - 1) / race.totalLaps));
+    const fuelNow = FUEL_S_PER_KG * fuelKg(tg.lap, race.totalLaps);
     const fuelThen = FUEL_S_PER_KG * last.fuel;
     q.set([(tg.tyreAge - lastAge) / 10, (tg.lap - last.lap) / 10, fuelNow - fuelThen], i * Q_F);
     fuel[i] = Math.max(0, fuelNow);

@@ -1,12 +1,13 @@
 import type { Command, CommandContext } from '../command.js';
 import { parseSeasonRange, UsageError } from '../command.js';
-import { getKind, loadKinds, type ModelKind, type Split } from '../../training/kind.js';
+import type { ModelKind, Split } from '../../training/kind.js';
+import { getKind, KIND_NAMES } from '../../training/kinds/index.js';
 import { runPipeline } from '../../training/pipeline.js';
 
 /** Kind from the positional argument and the split from --train-seasons / --test-seasons (else the kind's default). */
 async function kindAndSplit(ctx: CommandContext): Promise<{ kind: ModelKind; split: Split }> {
   const name = ctx.positionals[0];
-  if (!name) throw new UsageError(`name a model kind (${[...(await loadKinds()).keys()].sort().join(', ')})`);
+  if (!name) throw new UsageError(`name a model kind (${KIND_NAMES.join(', ')})`);
   let kind: ModelKind;
   try {
     kind = await getKind(name);

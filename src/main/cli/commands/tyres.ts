@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { DRY, dryCompound } from '../../race/compounds.js';
 import { numberArg, parseSeasonRange, RACE_OPTIONS, raceArgs, seasonsArg, stringArg, UsageError } from '../command.js';
 import { shippedModelsDir } from '../../data/paths.js';
 
@@ -16,7 +17,7 @@ const curve: Command = {
   async run(ctx) {
     const circuit = stringArg(ctx, 'circuit', ' (e.g. bahrain)');
     const compound = typeof ctx.opts.compound === 'string' ? ctx.opts.compound.toUpperCase() : undefined;
-    if (compound && !['SOFT', 'MEDIUM', 'HARD'].includes(compound)) throw new UsageError('--compound must be SOFT, MEDIUM or HARD');
+    if (compound && !dryCompound(compound)) throw new UsageError(`--compound must be ${DRY.join(', ')}`);
     const { degradationCurves } = await import('../../tyres/curves.js');
     const seasons = seasonsArg(ctx, 'seasons');
     const all = degradationCurves(ctx.db(), circuit, seasons ? { seasons } : {});
@@ -81,7 +82,7 @@ const ship: Command = {
     const test = parseSeasonRange(ctx.opts['test-seasons'], 'test-seasons');
     const out = typeof ctx.opts.out === 'string' ? ctx.opts.out : shippedModelsDir();
     const only = ctx.opts.only;
-    const { shipLapTime, shipTyreDeg } = await import('../../tyres/ship.js');
+    const { shipLapTime, shipTyreDeg } = await import('../../training/ship-tyres.js');
     const res: Record<string, unknown> = {};
     if (only === undefined || only === 'lap-time') {
       const { model: _m, ...r } = await shipLapTime(ctx.db(), out, train, test, ctx.log);

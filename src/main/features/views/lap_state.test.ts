@@ -3,7 +3,7 @@ import { dbCopy } from '../../../../tests/helpers/db.js';
 import { FeatureStore } from '../store.js';
 import { raceTimeline } from '../races.js';
 import { lapState } from './lap_state.js';
-import { fuelCorrected } from '../../tyres/fuel.js';
+import { fuelCorrected } from '../../race/fuel.js';
 
 describe('lap_state view', () => {
   it('gives each lap its tyre, fuel and recent-pace state, known only once the lap has ended', () => {

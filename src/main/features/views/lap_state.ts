@@ -2,7 +2,8 @@
 // fuel model as the lap-time and tyre models (src/main/tyres/race-laps.ts), so training and serving agree.
 import type { FeatureRow, FeatureView, TransformContext } from '../types.js';
 import { raceTimeline } from '../races.js';
-import { loadRaces, median, type RaceLaps } from '../../tyres/race-laps.js';
+import { loadRaces, type RaceLaps } from '../../race/laps.js';
+import { median } from '../../util/stats.js';
 
 /** Clean laps of the stint that make up "recent pace". */
 const RECENT = 3;

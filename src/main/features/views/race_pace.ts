@@ -3,7 +3,8 @@
 // team's value is its better car. Rows at each race start (earlier races only) and end (including it), as team_form;
 // the team is the constructor of the driver's entry in that race. No lap data (before 2018): has_pace_data 0, nulls.
 import type { FeatureRow, FeatureView, TransformContext } from '../types.js';
-import { loadRaces, median, type RaceLaps } from '../../tyres/race-laps.js';
+import { loadRaces, type RaceLaps } from '../../race/laps.js';
+import { median } from '../../util/stats.js';
 import { raceLapsOf } from './lap_state.js';
 import { byRace, driverRaces, lastBefore, loadHistory, mean, perTeamRace, type Entry } from './history.js';
 

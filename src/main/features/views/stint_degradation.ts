@@ -1,7 +1,8 @@
 // stint_degradation: each dry race stint's pace and tyre degradation, known when the stint's last lap ends.
 // Same clean-lap rule, fuel correction and stints as the tyre models (src/main/tyres/race-laps.ts).
 import type { FeatureRow, FeatureView, TransformContext } from '../types.js';
-import { median, raceStints, type RaceLap } from '../../tyres/race-laps.js';
+import { raceStints, type RaceLap } from '../../race/laps.js';
+import { median } from '../../util/stats.js';
 import { LAP_RACE_CODE, newerRaces } from './lap_state.js';
 
 /** Within-stint slope of the fuel-corrected lap time against tyre age (s per lap), null with < 4 clean laps. */

@@ -6,7 +6,7 @@ import { applyBins, fitBins, type BinMapper, type Matrix } from './binning.js';
 import { gradients, initScore, metric, type Labels, type Objective } from './objective.js';
 import { Tree } from './tree.js';
 import { GbdtModel } from './model.js';
-import { mulberry32 } from '../../util/rng.js';
+import { seededRng } from '../../util/rng.js';
 
 export interface GbdtParams {
   objective: Objective;
@@ -64,7 +64,7 @@ export interface TrainOptions {
 }
 
 /** Deterministic PRNG for bagging and feature sampling (seed 0 maps to a non-zero state). */
-export const rng = (seed: number): (() => number) => mulberry32(seed >>> 0 || 0x9e3779b9);
+export const rng = seededRng;
 
 interface Split {
   gain: number;

@@ -1,10 +1,12 @@
 // Next-lap features (issue #5): for every clean lap with an earlier clean lap in its stint, what was known before the
 // lap began — this car's earlier laps, other cars' laps completed by then, pre-race data (fuel, compound, circuit).
 // The target is a residual: fuel-corrected lap time minus the driver's recent fuel-corrected pace in the stint.
-import { compoundIndex } from '../../tyres/compound.js';
-import { FUEL_S_PER_KG } from '../../tyres/fuel.js';
+import { compoundIndex } from '../../race/compounds.js';
+import { FUEL_S_PER_KG } from '../../race/fuel.js';
 import { carAhead, fieldEvolution, fieldPace, gapAhead, raceContext } from '../../tyres/context.js';
-import { median, raceStints, type RaceLap, type RaceLaps } from '../../tyres/race-laps.js';
+import { raceStints, type RaceLap, type RaceLaps } from '../../race/laps.js';
+import { median } from '../../util/stats.js';
+import { isClear } from '../../race/track-status.js';
 
 export const LAP_FEATURES = [
   'tyre_age',
@@ -103,7 +105,7 @@ export function lapRows(races: readonly RaceLaps[]): LapRows {
         let sinceYellow = cur.lap - 1;
         for (let j = k; j >= 0; j--) {
           const l = lapsOfDriver[j]!;
-          if (l.trackStatus !== '1') {
+          if (!isClear(l.trackStatus)) {
             sinceYellow = cur.lap - l.lap;
             break;
           }

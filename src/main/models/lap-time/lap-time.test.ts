@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sharedDb } from '../../../../tests/helpers/db.js';
-import { loadRaces } from '../../tyres/race-laps.js';
+import { loadRaces } from '../../race/laps.js';
 import { evaluateLapTime } from './evaluate.js';
 import { lapRows, NF } from './features.js';
 import { LapTimeModel } from './model.js';

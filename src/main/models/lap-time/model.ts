@@ -2,7 +2,7 @@
 // pace (see features.ts). Trains with early stopping on the last training season, then refits on all of them.
 import type { Db } from '../../data/db.js';
 import { GbdtModel, trainGbdt, type GbdtJSON, type GbdtParams } from '../gbdt/index.js';
-import { loadRaces } from '../../tyres/race-laps.js';
+import { loadRaces } from '../../race/laps.js';
 import { LAP_FEATURES, lapRows, NF, type LapRows } from './features.js';
 
 export const LAP_TIME_PARAMS: Partial<GbdtParams> = {

@@ -136,7 +136,7 @@ export function winnerUncertainty(p: ArrayLike<number>, won: ArrayLike<number>, 
   const n = q1.length;
   const range = (qs: number[]): [number, number] => {
     const d = poissonBinomial(qs);
-    return n ? [round4(quantile(d, 0.05) / n), round4(quantile(d, 0.95) / n)] : [NaN, NaN];
+    return n ? [round4(pmfQuantile(d, 0.05) / n), round4(pmfQuantile(d, 0.95) / n)] : [NaN, NaN];
   };
   const mean = (xs: number[]) => (xs.length ? round4(xs.reduce((a, b) => a + b, 0) / xs.length) : NaN);
   return {
@@ -160,7 +160,7 @@ export function poissonBinomial(qs: number[]): Float64Array {
 }
 
 /** Smallest count whose cumulative probability reaches `level`. */
-function quantile(d: Float64Array, level: number): number {
+function pmfQuantile(d: Float64Array, level: number): number {
   let c = 0;
   for (let i = 0; i < d.length; i++) if ((c += d[i]!) >= level - 1e-12) return i;
   return d.length - 1;

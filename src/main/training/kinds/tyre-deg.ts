@@ -9,7 +9,7 @@ import {
   trainTyreDeg,
   type TyreDegMeta,
 } from '../../tyres/forecast.js';
-import { loadRaces, type RaceLaps } from '../../tyres/race-laps.js';
+import { loadRaces, type RaceLaps } from '../../race/laps.js';
 import { evalSamples } from '../../tyres/stint-data.js';
 import type { ModelKind } from '../kind.js';
 import { lapSeasonSplit } from '../lap-seasons.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sharedDb } from '../../../tests/helpers/db.js';
 import { FUEL_S_PER_KG, fuelCorrected, fuelKg, START_FUEL_KG, withFuel } from './fuel.js';
-import { loadRaces } from './race-laps.js';
+import { loadRaces } from './laps.js';
 
 describe('fuel correction', () => {
   it('burns the start fuel evenly over the race distance', () => {

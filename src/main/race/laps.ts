@@ -1,11 +1,78 @@
-// Race laps as the tyre and lap-time models see them: per race, per driver, with the clean-lap flag, fuel load and
-// the stints of clean laps. Clean lap (issue #5, exact): green for the whole lap (track status exactly '1'), not an
-// in- or out-lap, accurate timing, lap number > 1, slick (dry) compound.
-import type { Db } from '../data/db.js';
-import { raceLapRows, type LapRow } from '../data/laps-query.js';
+// The laps reader: grand-prix laps out of the laps table (schema: data/schema.ts, columns: data/laps.ts) as one row
+// type, and race laps as the tyre, lap-time and strategy models see them — per race and driver, with the one
+// clean-lap rule, fuel load and the stints of clean laps. Clean lap (exact): clear for the whole lap (track status
+// exactly '1'), not an in- or out-lap, accurate timing, lap number > 1, slick (dry) compound, a positive lap time.
+import type Database from 'better-sqlite3';
 import type { DryCompound } from '../../shared/domain.js';
-import { dryCompound, softness } from './compound.js';
+import { dryCompound, softness } from './compounds.js';
 import { fuelCorrected, fuelKg } from './fuel.js';
+import { isClear } from './track-status.js';
+
+type Db = Database.Database;
+
+/** A laps-table row as the engine reads it (times in session seconds; booleans as 0/1). */
+export interface LapRow {
+  season: number;
+  round: number;
+  driver: string; // 3-letter code
+  driver_ref: string | null; // Ergast driverRef, null when the import could not link the car
+  lap_number: number;
+  time_s: number | null;
+  lap_time_s: number | null;
+  stint: number | null;
+  pit_out_s: number | null;
+  pit_in_s: number | null;
+  compound: string | null;
+  compound_name: string | null;
+  tyre_life: number | null;
+  team: string | null;
+  track_status: string | null;
+  position: number | null;
+  is_accurate: number | null;
+  sector1_s: number | null;
+  sector2_s: number | null;
+  sector3_s: number | null;
+  lap_start_s: number | null;
+}
+
+export interface LapQuery {
+  /** Seasons [from, to], inclusive. */
+  seasons: [number, number];
+  round?: number;
+  /** Only the races held at this circuit_ref. */
+  circuit?: string;
+  /** Within a race: each driver's laps in turn ('driver'), or lap by lap across the field ('lap'). */
+  order: 'driver' | 'lap';
+}
+
+/** The race-session laps matching `q`, ordered by season and round, then as `q.order` says. */
+export function raceLapRows<K extends keyof LapRow>(
+  db: Db,
+  q: LapQuery,
+  columns: readonly K[],
+): Pick<LapRow, K>[] {
+  const [from, to] = q.seasons;
+  // `season = ?` keeps a single-race read on the primary key (season, round, session, …).
+  const where = from === to ? ['session = ?', 'season = ?'] : ['session = ?', 'season BETWEEN ? AND ?'];
+  const params: (string | number)[] = from === to ? ['race', from] : ['race', from, to];
+  if (q.round !== undefined) {
+    where.push('round = ?');
+    params.push(q.round);
+  }
+  if (q.circuit !== undefined) {
+    where.push(
+      '(season, round) IN (SELECT r.year, r.round FROM races r JOIN circuits c ON c.circuit_id = r.circuit_id WHERE c.circuit_ref = ?)',
+    );
+    params.push(q.circuit);
+  }
+  const order = q.order === 'driver' ? 'driver, lap_number' : 'lap_number, driver';
+  return db
+    .prepare(
+      `SELECT ${columns.join(', ')} FROM laps WHERE ${where.join(' AND ')} ORDER BY season, round, ${order}`,
+    )
+    .all(...params) as Pick<LapRow, K>[];
+}
+
 
 export interface RaceLap {
   driver: string; // 3-letter code
@@ -66,7 +133,7 @@ export function isCleanLap(r: {
   lap_time_s: number | null;
 }): boolean {
   return (
-    r.track_status === '1' &&
+    isClear(r.track_status) &&
     r.pit_in_s === null &&
     r.pit_out_s === null &&
     r.is_accurate === 1 &&
@@ -159,11 +226,4 @@ export function raceStints(race: RaceLaps): Stint[] {
     }
   }
   return out;
-}
-
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

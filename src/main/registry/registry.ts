@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import type { FeatureImportance, ModelSummary } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
 import { artifactsDir } from '../data/paths.js';
-import type { Lineage } from './kind.js';
+
+/** Which data a model saw: the feature-view versions and the season ranges (recorded by the registry). */
+export interface Lineage {
+  /** Feature-view versions the model was trained on, e.g. {name: 'driver_form', version: 2}. */
+  featureViews: { name: string; version: number }[];
+  /** Data range the model saw (training seasons) and row counts. */
+  trainSeasons: [number, number];
+  testSeasons: [number, number];
+  trainRows: number;
+  testRows: number;
+}
 
 export function ensureRegistryTables(db: Db): void {
   db.exec(`

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import type { Db } from '../data/db.js';
 import { evaluateLapTime } from '../models/lap-time/evaluate.js';
 import { gbdtToOnnx } from '../models/onnx/export.js';
-import { curvesFromRaces } from './curves.js';
-import { evaluateTyreDeg, saveTyreDeg } from './forecast.js';
-import { loadRaces } from './race-laps.js';
+import { curvesFromRaces } from '../tyres/curves.js';
+import { evaluateTyreDeg, saveTyreDeg } from '../tyres/forecast.js';
+import { DRY } from '../race/compounds.js';
+import { loadRaces } from '../race/laps.js';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
 const span = (r: [number, number]) => (r[0] === r[1] ? String(r[0]) : r.join('–'));
@@ -105,7 +106,7 @@ export async function shipTyreDeg(db: Db, outDir: string, train: [number, number
   const cfg = r.model.net.config;
   const rows = Object.entries(r.by_circuit).map(
     ([c, v]) =>
-      `| ${c} | ${v.stints} | ${f3(v.mae)} | ${f3(v.last_lap)} | ${f3(v.compound_slope)} | ${['SOFT', 'MEDIUM', 'HARD'].map((k) => f3(slope.get(`${c}/${k}`) ?? Number.NaN)).join(' | ')} |`,
+      `| ${c} | ${v.stints} | ${f3(v.mae)} | ${f3(v.last_lap)} | ${f3(v.compound_slope)} | ${DRY.map((k) => f3(slope.get(`${c}/${k}`) ?? Number.NaN)).join(' | ')} |`,
   );
   const comp = Object.entries(r.by_compound).map(([c, v]) => `| ${c} | ${v.stints} | ${f3(v.mae)} | ${f3(v.last_lap)} | ${f3(v.compound_slope)} |`);
   writeFileSync(
