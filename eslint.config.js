@@ -1,5 +1,80 @@
 import js from '@eslint/js';
+import { dirname, join, normalize, relative, sep } from 'node:path';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The engine's floor plan (docs/architecture.md): each src/main folder and the folders it may import, lowest floor
+ * first. A folder always may import itself and src/shared; anything else is an error naming the forbidden import.
+ * engine/kernel and engine/host are separate floors: capabilities stand on the kernel, the host composes them.
+ */
+export const FLOORS = {
+  util: [],
+  race: ['util'],
+  'engine/kernel': ['util'],
+  data: ['race', 'util', 'engine/kernel'],
+  compute: ['data', 'util'],
+  registry: ['data', 'util'],
+  features: ['data', 'race', 'util', 'engine/kernel'],
+  tyres: ['compute', 'data', 'race', 'util', 'engine/kernel'],
+  monitoring: ['features', 'data', 'util', 'engine/kernel'],
+  models: ['tyres', 'features', 'monitoring', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
+  training: ['models', 'tyres', 'features', 'monitoring', 'registry', 'compute', 'data', 'race', 'util'],
+  strategy: ['tyres', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
+  replay: ['data', 'race', 'util', 'engine/kernel'],
+  commentary: ['replay', 'data', 'race', 'util', 'engine/kernel'],
+  'engine/host': ['commentary', 'replay', 'strategy', 'training', 'models', 'monitoring', 'tyres', 'features', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
+  server: ['engine/host', 'engine/kernel', 'monitoring', 'data', 'util'],
+  cli: ['server', 'engine/host', 'commentary', 'replay', 'strategy', 'training', 'models', 'monitoring', 'tyres', 'features', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
+  app: ['engine/host', 'engine/kernel', 'data', 'util'],
+};
+
+/** The floor of a path relative to the project root (src/main/<floor>/…), or null outside src/main. */
+export function floorOf(path) {
+  const rel = normalize(path).split(sep).join('/');
+  const m = /^src\/main\/(engine\/[^/]+|[^/]+)\//.exec(rel);
+  return m ? m[1] : null;
+}
+
+const floorsRule = {
+  meta: { type: 'problem', messages: { up: 'src/main/{{from}} may not import {{to}} ("{{spec}}"): the floor plan (eslint.config.js FLOORS) allows {{allowed}}.' } },
+  create(context) {
+    const file = relative(context.cwd, context.filename);
+    const from = floorOf(file);
+    if (!from || !(from in FLOORS)) return {};
+    const allowed = new Set([from, ...FLOORS[from]]);
+    const check = (node, spec) => {
+      if (typeof spec !== 'string' || !spec.startsWith('.')) return;
+      const to = floorOf(join(dirname(file), spec));
+      if (to && !allowed.has(to))
+        context.report({ node, messageId: 'up', data: { from, to, spec, allowed: [...allowed].slice(1).join(', ') || 'nothing' } });
+    };
+    return {
+      ImportDeclaration: (n) => check(n, n.source.value),
+      ExportNamedDeclaration: (n) => n.source && check(n, n.source.value),
+      ExportAllDeclaration: (n) => check(n, n.source.value),
+      ImportExpression: (n) => n.source.type === 'Literal' && check(n, n.source.value),
+    };
+  },
+};
+/** No import() of the project's own modules with a computed specifier: lint, tsc and readers must see every edge. */
+const literalImportsRule = {
+  meta: { type: 'problem', messages: { computed: 'import() needs a literal specifier, so the import graph stays visible (list the modules in code).' } },
+  create(context) {
+    return {
+      ImportExpression: (n) => {
+        const s = n.source;
+        if (s.type === 'Literal' || (s.type === 'TemplateLiteral' && s.expressions.length === 0)) return;
+        context.report({ node: n, messageId: 'computed' });
+      },
+    };
+  },
+};
+const floors = {
+  files: ['src/main/**/*.ts'],
+  ignores: ['src/main/**/*.test.ts', 'src/main/**/testing/**'],
+  plugins: { pitwall: { rules: { floors: floorsRule, 'literal-imports': literalImportsRule } } },
+  rules: { 'pitwall/floors': 'error', 'pitwall/literal-imports': 'error' },
+};
 
 // Layering (VS Code style): folder names state the runtime; imports point inward.
 const noElectronInEngine = {
@@ -40,6 +115,7 @@ export default tseslint.config(
     },
   },
   noElectronInEngine,
+  floors,
   sharedIsPure,
   rendererNoEngine,
 );

@@ -87,7 +87,7 @@ export async function main(argv: string[]): Promise<number> {
     return first ? 0 : 1;
   }
   if (first === '--version') {
-    console.log((await import('../version.js')).VERSION);
+    console.log((await import('../util/version.js')).VERSION);
     return 0;
   }
   let cmd = all.find((c) => c.name === first);

@@ -5,13 +5,14 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_ROOT } from '../data/paths.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../util/version.js';
 import { cacheFile, fingerprint, machineInfo, readCache, writeCache, type CalibrationCache } from './cache.js';
 import { calibrateAll } from './calibrate.js';
 import { devicePreference, type DevicePref } from './device.js';
 import { mlpOnnx, mlpWeights } from './onnx.js';
 import { probeAll, type AdapterInfo, type BackendProbe, type ProbeEnv, type ProbeReport } from './probe.js';
 import { choose, WORKLOADS, type Choice, type Timing, type Workload } from './select.js';
+import { loadPackage } from './packages.js';
 
 export type { Choice, Timing, Workload, BackendProbe, AdapterInfo, DevicePref };
 
@@ -34,7 +35,7 @@ export function findVulkanLoader(env: NodeJS.ProcessEnv = process.env, exists: (
 }
 
 export const nodeProbeEnv: ProbeEnv = {
-  load: (name) => import(/* @vite-ignore */ name),
+  load: loadPackage,
   vulkanLoader: () => findVulkanLoader(),
   version(name) {
     const candidates = [join(APP_ROOT, 'node_modules', name, 'package.json')];

@@ -11,6 +11,7 @@
 // synchronous read (which fails on webgpu). Read results with `await t.data()` (dataSync fails on webgpu in Node).
 import type * as TF from '@tensorflow/tfjs';
 import type { Workload } from './select.js';
+import { loadPackage } from './packages.js';
 
 export type Tf = typeof TF;
 export type TfBackend = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -43,7 +44,7 @@ function register(name: TfBackend): Promise<string | null> {
           let err: unknown;
           for (const pkg of pkgs) {
             try {
-              await import(/* @vite-ignore */ pkg);
+              await loadPackage(pkg);
               return null;
             } catch (e) {
               err = e;

@@ -1,7 +1,7 @@
 import type { Handlers } from '../engine/kernel/session.js';
 import { schemaVersion } from './db.js';
 import { dbStatus, listRaces, listSeasons } from './status.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../util/version.js';
 
 export const dataHandlers: Handlers<'health' | 'status' | 'listSeasons' | 'listRaces'> = {
   health: (s) => ({ ok: true, version: VERSION, schemaVersion: schemaVersion(s.engine.db) }),

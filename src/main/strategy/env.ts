@@ -3,6 +3,7 @@
 import { GREEN, RED, SC, VSC, type RaceModel } from './race-model.js';
 import { DETERMINISTIC, RaceSim, STOCHASTIC, type SimOptions } from './sim.js';
 import { tyreDelta } from './tyre-model.js';
+import { mulberry32 } from '../util/rng.js';
 
 export const OBS_SIZE = 20;
 export const N_ACTIONS = 4;
@@ -45,8 +46,8 @@ export class StrategyEnv {
   readonly actions = ['stay', 'pit_soft', 'pit_medium', 'pit_hard'] as const;
   private stochastic = false;
   private readonly refLap: number;
-  private readonly rng01: () => number;
-  private seedState = 1;
+  /** The mode draw, independent of the simulator's stream. */
+  private rng01: () => number = mulberry32(1);
 
   constructor(
     readonly model: RaceModel,
@@ -56,13 +57,6 @@ export class StrategyEnv {
     this.sim = new RaceSim(model);
     this.sim.ego = car;
     this.refLap = model.pace[car]! + model.fuelSensPerLap * model.nLaps * 0.5;
-    this.rng01 = () => {
-      // mode draw, independent of the simulator's stream
-      let t = (this.seedState = (this.seedState + 0x6d2b79f5) >>> 0);
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
   }
 
   get simOptions(): SimOptions {
@@ -75,7 +69,7 @@ export class StrategyEnv {
   }
 
   reset(seed: number): { observation: Float32Array; info: EnvInfo } {
-    this.seedState = (seed * 2654435761) >>> 0;
+    this.rng01 = mulberry32((seed * 2654435761) >>> 0);
     const share = this.opts.mode === 'stochastic' ? 1 : this.opts.mode === 'deterministic' ? 0 : (this.opts.stochasticShare ?? 0.5);
     this.stochastic = this.opts.schedule ? true : this.rng01() < share;
     this.sim.reset(seed, this.simOptions);

@@ -10,9 +10,6 @@
 //     Choose hyper-parameters / early stopping on a validation season INSIDE split.train, never on split.test.
 //   - train: fit on the dataset's train part; return the serialisable model (+ optional ONNX bytes).
 //   - evaluate: metrics on the test part; `metrics[primaryMetric]` decides promotion (direction min|max).
-import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FeatureImportance } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
 

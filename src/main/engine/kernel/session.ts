@@ -1,8 +1,10 @@
 // The kernel: an engine over one database, its typed services, and the sessions (one per client: a window over
 // IPC or a browser tab over WebSocket) with their own state. Capabilities stand on this; the host composes them.
 import type { ApiArgs, ApiMethod, ApiResult, EventName, PitwallEvents } from '../../../shared/api.js';
-import type { Db } from '../../data/db.js';
+import type Database from 'better-sqlite3';
 import { ServiceCache, type ServiceKey } from './services.js';
+
+type Db = Database.Database;
 
 export class Engine {
   readonly services: ServiceCache = new ServiceCache(this);
