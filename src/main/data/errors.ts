@@ -1,4 +1,4 @@
-/** Bad input: names the file, line and column so the user can fix it. */
+/** Bad input: names the file, line and column so the user can fix it (or, for an argument, the field). */
 export class DataError extends Error {
   constructor(
     message: string,
@@ -6,7 +6,7 @@ export class DataError extends Error {
     readonly line?: number,
     readonly column?: string,
   ) {
-    const where = [file, line !== undefined ? `line ${line}` : undefined, column ? `column "${column}"` : undefined]
+    const where = [file, line !== undefined ? `line ${line}` : undefined, column ? `${file ? 'column' : 'field'} "${column}"` : undefined]
       .filter(Boolean)
       .join(', ');
     super(where ? `${where}: ${message}` : message);

@@ -109,8 +109,10 @@ export async function loadWinner(db: Db, dbFile: string): Promise<LoadedWinner |
   if (existsSync(join(dir, 'model.onnx'))) {
     try {
       onnx = await loadOnnx(new Uint8Array(readFileSync(join(dir, 'model.onnx'))));
-    } catch {
-      onnx = null; // onnxruntime unavailable: the TS predictor gives the same margins
+    } catch (e) {
+      // onnxruntime unavailable: the TS predictor gives the same margins (within 1e-5)
+      console.error(`race-winner: serving with the TypeScript predictor (ONNX runtime: ${(e as Error).message})`);
+      onnx = null;
     }
   }
   return {
@@ -120,6 +122,8 @@ export async function loadWinner(db: Db, dbFile: string): Promise<LoadedWinner |
     margins: async (x, rows) => (onnx ? onnx.score(x, rows, model.features.length) : gbdt.predictRaw(x, rows)),
   };
 }
+
+let loggingFailed = false;
 
 /** Records served predictions in the monitoring prediction log (features + output), best effort. */
 function logServed(db: Db, w: LoadedWinner, d: WinnerData, p: Float64Array): void {
@@ -135,8 +139,10 @@ function logServed(db: Db, w: LoadedWinner, d: WinnerData, p: Float64Array): voi
         output: p[i]!,
       })),
     });
-  } catch {
-    /* a read-only database or a monitoring failure must not stop serving */
+  } catch (e) {
+    // a read-only database or a monitoring failure must not stop serving; say so once
+    if (!loggingFailed) console.error(`race-winner: predictions are not being logged for monitoring: ${(e as Error).message}`);
+    loggingFailed = true;
   }
 }
 

@@ -17,12 +17,10 @@ interface Metrics {
 
 /** The champion version of a model in the registry, when the training capability has one. */
 function championVersion(db: Db, model: string): string {
-  try {
-    const v = db.prepare("SELECT version FROM ml_aliases WHERE name = ? AND alias = 'champion'").pluck().get(model) as number | undefined;
-    return v === undefined ? 'none' : String(v);
-  } catch {
-    return 'none';
-  }
+  const hasRegistry = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ml_aliases'").get();
+  if (!hasRegistry) return 'none';
+  const v = db.prepare("SELECT version FROM ml_aliases WHERE name = ? AND alias = 'champion'").pluck().get(model) as number | undefined;
+  return v === undefined ? 'none' : String(v);
 }
 
 async function createMetrics(engine: Engine): Promise<Metrics> {

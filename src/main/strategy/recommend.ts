@@ -153,9 +153,9 @@ export interface RecommendArgs {
 export async function recommend(db: Db, args: RecommendArgs): Promise<PitRecommendation> {
   const m = await cachedModel(db, args.season, args.round);
   const car = driverIndex(m, args.driver);
-  if (args.lap < 1 || args.lap >= m.nLaps) throw new DataError(`lap must be 1–${m.nLaps - 1}`);
+  if (args.lap < 1 || args.lap >= m.nLaps) throw new DataError(`lap must be 1–${m.nLaps - 1}`, undefined, undefined, 'lap');
   const s = stateAt(db, m, args.lap - 1);
-  if (s.retired[car]) throw new DataError(`${m.drivers[car]} is out of the race by lap ${args.lap}`);
+  if (s.retired[car]) throw new DataError(`${m.drivers[car]} is out of the race by lap ${args.lap}`, undefined, undefined, 'driver');
   const seeds = args.seeds ?? 200;
   const opts: SimOptions = { ...STOCHASTIC };
   const options: { action: number; out: Outcome }[] = [];
