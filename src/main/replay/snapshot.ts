@@ -45,6 +45,18 @@ export function snapshotAt(tl: Timeline, t: number, playing = false, speed = 1):
   const lap = leader ? Math.min(leader.done, tl.totalLaps) : 0;
   const drsOn = tl.drsEnabled(lap + 1);
 
+  // Each car's time behind the leader at the most recent line both have crossed: the gap at the car's last
+  // crossing, or — once the leader has crossed the next line and the car has not — at least the time since then.
+  // Ordered as at the line, these never decrease, so intervals (to the car directly ahead) are never negative.
+  const behind = cars.map((c) => {
+    if (c === leader) return 0;
+    if (!c.last || c.done === 0 || !leader || c.retired) return null; // a retired car has no gap
+    const atLine = leaderTimes[c.done - 1];
+    const next = leaderTimes[c.done];
+    if (atLine === undefined) return null;
+    return next !== undefined && next <= t ? Math.max(c.last.time - atLine, t - next) : Math.max(0, c.last.time - atLine);
+  });
+
   const rows: TimingRow[] = cars.map((c, i) => {
     const meta = tl.drivers.get(c.driver)!;
     const list = tl.laps.get(c.driver) ?? [];
@@ -53,11 +65,11 @@ export function snapshotAt(tl: Timeline, t: number, playing = false, speed = 1):
     let interval: number | null = null;
     let lapsDown = 0;
     if (i > 0 && c.done > 0 && c.last && leader) {
-      const lt = leaderTimes[c.done - 1];
-      if (lt !== undefined) gap = round3(c.last.time - lt);
+      const g = behind[i]!;
+      if (g !== null) gap = round3(g);
       lapsDown = Math.max(0, countLE(leaderTimes, c.last.time) - c.done);
-      const at = ahead ? (tl.times.get(ahead.driver) ?? [])[c.done - 1] : undefined;
-      if (at !== undefined) interval = round3(c.last.time - at);
+      const ga = behind[i - 1];
+      if (g !== null && ga !== null && ga !== undefined) interval = round3(round3(g) - round3(ga));
     }
     let best: number | null = null;
     for (const l of list.slice(0, c.done)) if (l.lapTime !== null && l.lap > 1 && (best === null || l.lapTime < best)) best = l.lapTime;
@@ -97,7 +109,7 @@ export function snapshotAt(tl: Timeline, t: number, playing = false, speed = 1):
     lap,
     totalLaps: tl.totalLaps,
     sessionTime: round3(t),
-    trackState: tl.stateAt(t),
+    trackState: tl.bannerState(t),
     rows,
     playing,
     speed,

@@ -143,6 +143,20 @@ export class Timeline {
     return best;
   }
 
+  /**
+   * What the banner shows at time t, read from the same periods as the seek-bar bands: at a line crossing of the
+   * leader (a seek to lap n) the worst state of lap n — its band; between crossings the worst state of the lap in
+   * progress so far.
+   */
+  bannerState(t: number): TrackState {
+    const done = this.leaderLapsAt(t);
+    if (done > 0 && this.leaderTimes[done - 1] === t) return this.stateOfLap(done);
+    const s = done > 0 ? this.leaderTimes[done - 1]! : this.raceStart;
+    let best: TrackState = 'green';
+    for (const p of this.periods) if (p.start <= t && p.end > s && SEVERITY[p.state] > SEVERITY[best]) best = p.state;
+    return best;
+  }
+
   /** Worst state during race lap n. */
   stateOfLap(n: number): TrackState {
     const s = this.lapStartTime(n);
