@@ -14,6 +14,26 @@ import { TimingTower } from './views/TimingTower.js';
 
 type View = 'race' | 'models';
 
+/** The address follows the open race (`?season=&round=`), so a reload or a shared link opens it again. */
+function useRaceInUrl(stores: Stores): void {
+  useEffect(
+    () =>
+      stores.replay.subscribe((s, prev) => {
+        const season = s.info?.season ?? s.results?.season;
+        const round = s.info?.round ?? s.results?.round;
+        if (season === undefined || round === undefined) return;
+        if (season === (prev.info?.season ?? prev.results?.season) && round === (prev.info?.round ?? prev.results?.round)) return;
+        const q = new URLSearchParams(window.location.search);
+        if (q.get('season') === String(season) && q.get('round') === String(round)) return;
+        q.set('season', String(season));
+        q.set('round', String(round));
+        for (const k of ['lap', 'play', 'speed']) q.delete(k);
+        window.history.replaceState(null, '', `${window.location.pathname}?${q.toString()}`);
+      }),
+    [stores],
+  );
+}
+
 function Shell() {
   const boot = useReplay((s) => s.boot);
   const info = useReplay((s) => s.info);
@@ -66,8 +86,13 @@ function Shell() {
 
 export function App({ stores, link }: { stores: Stores; link: DeepLink }) {
   useEffect(() => {
-    void stores.replay.getState().init(link);
+    // the style first, so the race's first lines are written in the style the buttons show
+    void stores.commentary
+      .getState()
+      .restore()
+      .finally(() => stores.replay.getState().init(link));
   }, [stores, link]);
+  useRaceInUrl(stores);
   return (
     <StoresContext.Provider value={stores}>
       <Shell />

@@ -36,7 +36,7 @@ export function sessionCommentary(session: Session): SessionCommentary {
 export function startCommentary(session: Session, race: Race, mode: LlmMode = 'auto'): CommentaryPipeline {
   const sc = sessionCommentary(session);
   const log = engineLog(session.engine);
-  sc.pipeline = new CommentaryPipeline({
+  const pipeline: CommentaryPipeline = new CommentaryPipeline({
     timeline: race.tl,
     style: sc.style,
     generator: wantsClaude(mode) ? new ClaudeGenerator() : undefined,
@@ -44,17 +44,21 @@ export function startCommentary(session: Session, race: Race, mode: LlmMode = 'a
     checker: checkerFor(session.engine),
     maxAge: 120,
     onLine: (line) => {
+      if (sc.pipeline !== pipeline) return; // a line still in flight from the race this session has left
       log.push(line);
       if (log.length > LOG_MAX) log.splice(0, log.length - LOG_MAX);
       session.emit('commentary:line', line);
     },
   });
-  return sc.pipeline;
+  sc.pipeline = pipeline;
+  return pipeline;
 }
 
+/** The session's lines: of the race it has open, and of no other (even before that race's first line). Only a
+ *  stateless reader with no race open (`GET /api/commentary`) reads the engine-wide log. */
 export function commentarySince(session: Session, since?: string): CommentaryLine[] {
   const own = sessionCommentary(session).pipeline;
-  if (own && own.lines.length) return own.since(since);
+  if (own) return own.since(since);
   const log = engineLog(session.engine);
   if (!since) return log.slice(-200);
   const at = log.findIndex((l) => l.id === since);

@@ -6,6 +6,32 @@ import { errorText } from './schedule.js';
 
 export const STYLES: CommentaryStyle[] = ['technical', 'casual', 'dramatic'];
 const MAX_LINES = 100;
+/** The engine's default style for a new session (commentary/session.ts). */
+export const DEFAULT_STYLE: CommentaryStyle = 'casual';
+const STYLE_KEY = 'pitwall.commentaryStyle';
+
+/** Where the chosen style survives a reload (the browser's or the desktop window's local storage). */
+export interface StylePrefs {
+  load(): CommentaryStyle | null;
+  save(style: CommentaryStyle): void;
+}
+export const localStylePrefs: StylePrefs = {
+  load() {
+    try {
+      const v = globalThis.localStorage?.getItem(STYLE_KEY);
+      return STYLES.includes(v as CommentaryStyle) ? (v as CommentaryStyle) : null;
+    } catch {
+      return null; // storage disabled: the engine's default
+    }
+  },
+  save(style) {
+    try {
+      globalThis.localStorage?.setItem(STYLE_KEY, style);
+    } catch {
+      // storage disabled: the choice lasts this session only
+    }
+  },
+};
 
 export interface CommentaryState {
   lines: CommentaryLine[];
@@ -17,12 +43,14 @@ export interface CommentaryState {
   pruneAfter(lap: number): void;
   add(lines: CommentaryLine[]): void;
   setStyle(style: CommentaryStyle): Promise<void>;
+  /** Tells a new engine session the style chosen before (a reload, a new window); call before opening a race. */
+  restore(): Promise<void>;
 }
 
-export function createCommentaryStore(api: PitwallClient) {
+export function createCommentaryStore(api: PitwallClient, prefs: StylePrefs = localStylePrefs) {
   return createStore<CommentaryState>()((set, get) => ({
     lines: [],
-    style: 'technical',
+    style: prefs.load() ?? DEFAULT_STYLE,
     error: null,
     async load() {
       try {
@@ -52,10 +80,15 @@ export function createCommentaryStore(api: PitwallClient) {
       set({ style });
       try {
         await api.commentarySetStyle({ style });
+        prefs.save(style);
         set({ error: null });
       } catch (e) {
         set({ style: prev, error: errorText(e) });
       }
+    },
+    async restore() {
+      const style = get().style;
+      if (style !== DEFAULT_STYLE) await get().setStyle(style);
     },
   }));
 }

@@ -1,4 +1,5 @@
-// Commentary: newest line on top, priority badge, source (Claude or offline), style switcher.
+// Commentary: newest line on top, a priority marker (a bar, so it never reads as a tyre badge), source (Claude or
+// offline), style switcher (aria-pressed tells which style the lines are written in).
 import { STYLES } from '../stores/commentary.js';
 import { useCommentary, useReplay } from '../stores/index.js';
 import { Empty } from './Empty.js';
@@ -17,7 +18,7 @@ export function CommentaryFeed() {
         <h2>Commentary</h2>
         <div className="styles" role="group" aria-label="Commentary style">
           {STYLES.map((s) => (
-            <button key={s} className={s === style ? 'on' : ''} onClick={() => void setStyle(s)}>
+            <button key={s} className={s === style ? 'on' : ''} aria-pressed={s === style} onClick={() => void setStyle(s)}>
               {s}
             </button>
           ))}
@@ -31,9 +32,13 @@ export function CommentaryFeed() {
       ) : (
         <ol className="feed">
           {lines.slice(0, VISIBLE).map((l) => (
-            <li key={l.id} className="line" data-testid="commentary-line" data-priority={l.event.priority}>
+            <li key={l.id} className="line" data-testid="commentary-line" data-priority={l.event.priority} data-style={l.style}>
               <span className="c-lap num">L{l.lap}</span>
-              <span className={`badge p-${l.event.priority.toLowerCase()}`}>{l.event.priority}</span>
+              <span
+                className={`prio p-${l.event.priority.toLowerCase()}`}
+                title={`${l.event.priority.toLowerCase()} priority`}
+                aria-label={`${l.event.priority.toLowerCase()} priority`}
+              />
               <span className="text">{l.text}</span>
               <span
                 className={`src src-${l.source}`}

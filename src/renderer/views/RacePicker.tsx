@@ -12,6 +12,7 @@ export function RacePicker() {
     <div className="picker">
       <select
         aria-label="Season"
+        data-testid="season-picker"
         value={season ?? ''}
         onChange={(e) => void selectSeason(Number(e.target.value))}
       >
@@ -23,6 +24,7 @@ export function RacePicker() {
       </select>
       <select
         aria-label="Race"
+        data-testid="race-picker"
         className="race-select"
         value={round ?? ''}
         onChange={(e) => season !== null && void openRace(season, Number(e.target.value))}
