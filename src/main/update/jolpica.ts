@@ -149,11 +149,12 @@ export class Jolpica {
   }
 
   /** Every page of `path`: the races of each page, rows of a race split across pages joined again. */
-  private async racePages(path: string, key: string, reuse: boolean): Promise<{ head: JRaceHead; rows: Obj[] }[]> {
+  /** `final`: an empty answer is final too and may be cached (the race's results are out). */
+  private async racePages(path: string, key: string, reuse: boolean, final = false): Promise<{ head: JRaceHead; rows: Obj[] }[]> {
     const out: { head: JRaceHead; rows: Obj[] }[] = [];
     for (let offset = 0; ; ) {
       const url = this.url(path, offset);
-      const body = await this.http.getJson(url, { reuse, keep: (b) => !/"total"\s*:\s*"0"/.test(b) });
+      const body = await this.http.getJson(url, { reuse, keep: (b) => final || !/"total"\s*:\s*"0"/.test(b) });
       const { total, limit, table } = mrData(body, url, 'RaceTable');
       for (const r of list(table, 'Races', url)) {
         const head = checkRace(r, url);
@@ -172,8 +173,8 @@ export class Jolpica {
     return (await this.racePages(`${season}/races`, '', false)).map((r) => r.head);
   }
 
-  private async raceRows(season: number, round: number, what: string, key: string): Promise<Obj[]> {
-    const pages = await this.racePages(`${season}/${round}/${what}`, key, true);
+  private async raceRows(season: number, round: number, what: string, key: string, final = true): Promise<Obj[]> {
+    const pages = await this.racePages(`${season}/${round}/${what}`, key, true, final);
     return pages.filter((p) => p.head.round === String(round)).flatMap((p) => p.rows);
   }
 
@@ -181,7 +182,7 @@ export class Jolpica {
     const rows: Obj[] = [];
     for (let offset = 0; ; ) {
       const url = this.url(`${season}/${round}/${what}`, offset);
-      const body = await this.http.getJson(url, { keep: (b) => !/"total"\s*:\s*"0"/.test(b) });
+      const body = await this.http.getJson(url);
       const { total, limit, table } = mrData(body, url, 'StandingsTable');
       for (const l of list(table, 'StandingsLists', url)) rows.push(...list(l, key, url));
       offset += limit;
@@ -193,11 +194,12 @@ export class Jolpica {
   async race(head: JRaceHead): Promise<RaceBundle> {
     const season = Number(head.season);
     const round = Number(head.round);
-    const results = await this.raceRows(season, round, 'results', 'Results');
+    // Results appear about a day after the race: until then an empty answer is not cached.
+    const results = await this.raceRows(season, round, 'results', 'Results', false);
     const empty: RaceBundle = {
       head, results: [], sprint: [], qualifying: [], pitStops: [], laps: [], driverStandings: [], constructorStandings: [],
     };
-    const qualifying = await this.raceRows(season, round, 'qualifying', 'QualifyingResults');
+    const qualifying = await this.raceRows(season, round, 'qualifying', 'QualifyingResults', results.length > 0);
     if (results.length === 0) return { ...empty, qualifying: qualifying as unknown as JQuali[] };
     const sprint = head.Sprint ? await this.raceRows(season, round, 'sprint', 'SprintResults') : [];
     // Pit stops (2012 on) and laps (1996 on) are not kept for older races: no requests for them.
