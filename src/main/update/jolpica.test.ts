@@ -9,6 +9,8 @@ import { ERGAST_DIR } from '../../../tests/helpers/data.js';
 import { startFakeJolpica, type FakeLap } from '../../../tests/helpers/fake-jolpica.js';
 import type { Db } from '../data/db.js';
 import { updateFromJolpica, type UpdateOptions } from './update.js';
+import { afterUpdate } from './after.js';
+import { logPredictions } from '../monitoring/log.js';
 
 const truth = sharedDb();
 const QUICK = { backoffMs: 1, retries: 3, limits: [] };
@@ -87,6 +89,20 @@ describe('update from a fake Jolpica', () => {
     expect(b).toEqual({ driver_id: maxDriver + 1, code: 'BEA', forename: 'Oliver' });
     // 429 bursts were met and waited out.
     expect(fake.log.length).toBeGreaterThan(r.requests * 0.9);
+  });
+
+  it('after the update, predictions logged for the new races join to their outcomes', async () => {
+    logPredictions(db, {
+      model: 'race-winner', version: 1,
+      rows: [
+        { race: '2024-1', driver: 'max_verstappen', features: {}, output: 0.6 },
+        { race: '2024-1', driver: 'leclerc', features: {}, output: 0.2 },
+      ],
+    });
+    const a = await afterUpdate(db);
+    expect(a.outcomes?.joined).toBe(2);
+    const got = db.prepare(`SELECT driver, actual FROM monitor_predictions WHERE season = 2024 AND round = 1 ORDER BY driver`).all();
+    expect(got).toEqual([{ driver: 'leclerc', actual: 0 }, { driver: 'max_verstappen', actual: 1 }]);
   });
 
   it('a re-run fetches nothing new; --offline --refresh replays the cache and rewrites the same rows', async () => {

@@ -1,7 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
-import type { Db } from '../../data/db.js';
 import type { UpdateProgress, UpdateReport } from '../../update/update.js';
 
 /** A bar with ETA on a TTY (cli-progress), a plain line per race otherwise. Writes to stderr. */
@@ -30,19 +29,6 @@ function progressDrawer(): { draw(p: UpdateProgress): void; stop(): void } {
     },
     stop: () => started && bar.stop(),
   };
-}
-
-/** After new results: outcomes join to logged predictions; a feature store in use materializes incrementally. */
-async function afterUpdate(db: Db): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  const { hasMonitorTables } = await import('../../monitoring/alerts.js');
-  if (hasMonitorTables(db)) out.outcomes = (await import('../../monitoring/log.js')).joinOutcomes(db);
-  const inUse = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'feature_state'").get() !== undefined;
-  if (inUse) {
-    const { FeatureStore } = await import('../../features/index.js');
-    out.features = new FeatureStore(db).materialize();
-  }
-  return out;
 }
 
 export const command: Command = {
@@ -95,8 +81,11 @@ export const command: Command = {
       drawer.stop();
       process.off('SIGINT', onInt);
     }
-    const after = report.races ? await afterUpdate(db) : {};
-    if (after.outcomes) ctx.log(`update: outcomes joined to logged predictions`);
+    if (report.races) {
+      const after = await (await import('../../update/after.js')).afterUpdate(db);
+      if (after.outcomes) ctx.log(`update: ${after.outcomes.joined} logged prediction(s) joined to their outcomes`);
+      if (after.features) ctx.log(`update: feature store materialized in ${after.features.seconds.toFixed(1)} s`);
+    }
     ctx.print(
       report,
       `${report.source}: ${report.races} race(s) of ${report.seasons.join(', ')} — ${report.results} results, ${report.qualifying} qualifying, ` +
