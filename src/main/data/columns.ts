@@ -74,22 +74,27 @@ export function typedRows(table: CsvTable, spec: readonly ColSpec[]): { columns:
     used.push(col);
   }
   const width = table.header.length;
+  // A row may stop early only where every omitted column is optional (newer exports drop trailing session dates).
+  const optionalFrom = firstOptionalTail(table.header, spec);
   const rows: unknown[][] = new Array(table.rows.length);
   for (let r = 0; r < table.rows.length; r++) {
     const row = table.rows[r]!;
     const line = table.lines[r]!;
-    if (row.length !== width) {
+    if (row.length > width || (row.length < width && row.length < optionalFrom)) {
+      const missing = row.length < width ? firstRequired(table.header, spec, row.length) : undefined;
       throw new DataError(
-        `expected ${width} fields, found ${row.length} (truncated or malformed row)`,
+        row.length > width
+          ? `expected ${width} fields, found ${row.length} (malformed row)`
+          : `expected ${width} fields, found ${row.length}: required column "${missing}" is missing (truncated or malformed row)`,
         table.file,
         line,
-        table.header[Math.min(row.length, width - 1)],
+        row.length > width ? table.header[width - 1] : missing,
       );
     }
     const out = new Array(used.length);
     for (let c = 0; c < used.length; c++) {
       const col = used[c]!;
-      const raw = row[idx[c]!]!;
+      const raw = row[idx[c]!] ?? '';
       const v = convert(raw, col[2]);
       if (v === undefined) throw new DataError(`"${raw}" is not ${TYPE_WORD[col[2]]}`, table.file, line, col[0]);
       if (v === null && col[4] === false) throw new DataError('value is required', table.file, line, col[0]);
@@ -98,4 +103,23 @@ export function typedRows(table: CsvTable, spec: readonly ColSpec[]): { columns:
     rows[r] = out;
   }
   return { columns: used.map((c) => c[1]), rows };
+}
+
+/** Index of the first header column from which every later column is optional (not a required column of `spec`). */
+function firstOptionalTail(header: string[], spec: readonly ColSpec[]): number {
+  let from = header.length;
+  for (let i = header.length - 1; i >= 0; i--) {
+    const col = spec.find((c) => c[0] === header[i]);
+    if (col && col[3] !== false) break;
+    from = i;
+  }
+  return from;
+}
+
+function firstRequired(header: string[], spec: readonly ColSpec[], from: number): string | undefined {
+  for (let i = from; i < header.length; i++) {
+    const col = spec.find((c) => c[0] === header[i]);
+    if (col && col[3] !== false) return header[i];
+  }
+  return header[from];
 }

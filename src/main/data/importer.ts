@@ -151,7 +151,8 @@ export function raceStartUtc(date: string, time: string | null): string {
   return `${date}T${time && /^\d\d:\d\d:\d\d$/.test(time) ? time : '12:00:00'}Z`;
 }
 
-function bestQualiMs(times: (string | null)[]): number | null {
+/** Best of Q1–Q3 ("1:26.572") in milliseconds. */
+export function bestQualiMs(times: (string | null)[]): number | null {
   let best: number | null = null;
   for (const t of times) {
     const m = t ? /^(\d+):(\d+\.\d+)$/.exec(t) : null;
