@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VERSION } from '../version.js';
+import { VERSION } from '../util/version.js';
 
 export const USER_AGENT = `PitWall/${VERSION} (Formula 1 race-engineer app; data update)`;
 

@@ -5,14 +5,17 @@ import { command as doctorCommand } from './doctor.js';
 import { command as evaluateCommand } from './evaluate.js';
 import { command as featuresCommand } from './features.js';
 import { command as importCommand } from './import.js';
+import { command as lapsCommand } from './laps.js';
 import { command as modelsCommand } from './models.js';
 import { command as monitorCommand } from './monitor.js';
 import { command as replayCommand } from './replay.js';
+import { command as resultsCommand } from './results.js';
 import { command as serveCommand } from './serve.js';
 import { command as statusCommand } from './status.js';
 import { command as strategyCommand } from './strategy.js';
 import { command as trainCommand } from './train.js';
 import { command as tyresCommand } from './tyres.js';
+import { command as updateCommand } from './update.js';
 
 export const COMMANDS: readonly Command[] = [
   commentaryCommand,
@@ -20,12 +23,15 @@ export const COMMANDS: readonly Command[] = [
   evaluateCommand,
   featuresCommand,
   importCommand,
+  lapsCommand,
   modelsCommand,
   monitorCommand,
   replayCommand,
+  resultsCommand,
   serveCommand,
   statusCommand,
   strategyCommand,
   trainCommand,
   tyresCommand,
+  updateCommand,
 ];
