@@ -40,6 +40,7 @@ const bridge = {
   status: () => invoke('status'),
   listSeasons: () => invoke('listSeasons'),
   listRaces: (a) => invoke('listRaces', a),
+  raceResults: (a) => invoke('raceResults', a),
   replayOpen: (a) => invoke('replayOpen', a),
   replayPlay: () => invoke('replayPlay'),
   replayPause: () => invoke('replayPause'),

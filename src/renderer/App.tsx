@@ -8,11 +8,12 @@ import { DegChart } from './views/DegChart.js';
 import { ModelsView } from './views/ModelsView.js';
 import { RacePicker } from './views/RacePicker.js';
 import { ReplayControls } from './views/ReplayControls.js';
+import { ResultsTable, ResultsView } from './views/ResultsView.js';
 import { SeekBar } from './views/SeekBar.js';
 import { StrategyCard } from './views/StrategyCard.js';
 import { TimingTower } from './views/TimingTower.js';
 
-type View = 'race' | 'models';
+type View = 'race' | 'results' | 'models';
 
 /** The address follows the open race (`?season=&round=`), so a reload or a shared link opens it again. */
 function useRaceInUrl(stores: Stores): void {
@@ -38,6 +39,8 @@ function Shell() {
   const boot = useReplay((s) => s.boot);
   const info = useReplay((s) => s.info);
   const connection = useReplay((s) => s.connection);
+  const results = useReplay((s) => s.results);
+  const finished = useReplay((s) => (s.snapshot && s.info ? s.snapshot.lap >= s.info.totalLaps : false));
   const [view, setView] = useState<View>('race');
   return (
     <div className="app" data-app-state={boot}>
@@ -52,7 +55,7 @@ function Shell() {
           </div>
         )}
         <nav className="tabs" role="tablist">
-          {(['race', 'models'] as const).map((v) => (
+          {(['race', 'results', 'models'] as const).map((v) => (
             <button
               key={v}
               role="tab"
@@ -60,20 +63,36 @@ function Shell() {
               className={view === v ? 'on' : ''}
               onClick={() => setView(v)}
             >
-              {v === 'race' ? 'Race' : 'Models'}
+              {v === 'race' ? 'Race' : v === 'results' ? 'Results' : 'Models'}
             </button>
           ))}
         </nav>
       </header>
       <SeekBar />
-      {view === 'race' ? (
+      {view === 'race' && !info && results ? (
+        <main className="results-main">
+          <ResultsView />
+        </main>
+      ) : view === 'race' ? (
         <main className="race-view">
           <TimingTower />
           <div className="side">
+            {finished && results ? (
+              <section className="panel flag" aria-label="Chequered flag">
+                <header>
+                  <h2>Chequered flag — classification</h2>
+                </header>
+                <ResultsTable results={results} compact />
+              </section>
+            ) : null}
             <DegChart />
             <StrategyCard />
             <CommentaryFeed />
           </div>
+        </main>
+      ) : view === 'results' ? (
+        <main className="results-main">
+          <ResultsView />
         </main>
       ) : (
         <main className="models-main">

@@ -9,6 +9,7 @@ import type {
   ModelSummary,
   PitRecommendation,
   RaceEvent,
+  RaceResults,
   RaceSummary,
   ReplayInfo,
   RunSummary,
@@ -27,6 +28,8 @@ export interface PitwallApi {
   status(): DbStatus;
   listSeasons(): number[];
   listRaces(args: { season: number }): RaceSummary[];
+  /** The classification of any race since 1950: grid, points, status, fastest lap. */
+  raceResults(args: RaceRef): RaceResults;
 
   replayOpen(args: RaceRef): ReplayInfo;
   replayPlay(): void;
@@ -81,6 +84,7 @@ export const API_METHODS = [
   'status',
   'listSeasons',
   'listRaces',
+  'raceResults',
   'replayOpen',
   'replayPlay',
   'replayPause',

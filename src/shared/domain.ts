@@ -31,6 +31,37 @@ export interface RaceSummary {
   hasLaps: boolean;
 }
 
+/** One classified (or not classified) driver of a race, as the results view shows it. */
+export interface ResultRow {
+  /** Finishing position; null when not classified (positionText says why: R retired, D disqualified …). */
+  position: number | null;
+  positionOrder: number;
+  positionText: string;
+  driver: string; // driverRef
+  code: string | null;
+  name: string;
+  constructor: string; // constructor name
+  grid: number | null; // null: started from the pit lane
+  points: number;
+  laps: number | null;
+  status: string;
+  /** Race time of the winner, gap of the others ("+5.123"), or null. */
+  time: string | null;
+  fastestLapTime: string | null;
+  /** This driver set the race's fastest lap. */
+  fastestLap: boolean;
+}
+
+export interface RaceResults {
+  season: number;
+  round: number;
+  name: string;
+  circuitName: string;
+  date: string;
+  hasLaps: boolean;
+  rows: ResultRow[];
+}
+
 export interface TrackStatusBand {
   fromLap: number;
   toLap: number;

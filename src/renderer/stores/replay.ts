@@ -1,7 +1,7 @@
 // Race selection and replay state: seasons, races, the open replay, its latest timing snapshot.
 import { createStore } from 'zustand/vanilla';
 import type { PitwallClient } from '../../shared/api.js';
-import type { RaceEvent, RaceSummary, ReplayInfo, TimingSnapshot } from '../../shared/domain.js';
+import type { RaceEvent, RaceResults, RaceSummary, ReplayInfo, TimingSnapshot } from '../../shared/domain.js';
 import type { ConnectionState } from '../api/transport.js';
 import type { DeepLink } from '../deeplink.js';
 import { errorText, frameScheduler, latestPerFrame, type Scheduler } from './schedule.js';
@@ -18,6 +18,10 @@ export interface ReplayState {
   season: number | null;
   round: number | null;
   info: ReplayInfo | null;
+  /** The open race's classification (every race has one; a race without lap data has only this). */
+  results: RaceResults | null;
+  /** Why the race opened to its results only, in words a user can act on. */
+  notice: string | null;
   snapshot: TimingSnapshot | null;
   opening: boolean;
   playing: boolean;
@@ -78,6 +82,8 @@ export function createReplayStore(api: PitwallClient, schedule: Scheduler = fram
       season: null,
       round: null,
       info: null,
+      results: null,
+      notice: null,
       snapshot: null,
       opening: false,
       playing: false,
@@ -105,7 +111,7 @@ export function createReplayStore(api: PitwallClient, schedule: Scheduler = fram
                 lap: link.lap,
               }),
             ]);
-            set({ boot: get().info ? 'ready' : 'error' });
+            set({ boot: get().info || get().results ? 'ready' : 'error' });
           } else {
             await lists;
             set({ boot: 'ready' });
@@ -132,14 +138,27 @@ export function createReplayStore(api: PitwallClient, schedule: Scheduler = fram
           opening: true,
           error: null,
           info: null,
+          results: null,
+          notice: null,
           snapshot: null,
           events: [],
           season,
           round,
           selectedDriver: null,
         });
-        const info = await attempt(() => api.replayOpen({ season, round }));
-        if (!info) return set({ opening: false });
+        const results = api.raceResults({ season, round }).then(
+          (r) => (get().season === season && get().round === round ? set({ results: r }) : undefined),
+          () => undefined, // the replay's own error says what is wrong
+        );
+        let openError: unknown = null;
+        const info = await api.replayOpen({ season, round }).catch((e: unknown) => ((openError = e), null));
+        if (!info) {
+          await results;
+          // a race without lap data opens to its classification; anything else is an error
+          if (get().results) set({ opening: false, notice: errorText(openError) });
+          else set({ opening: false, error: errorText(openError) });
+          return;
+        }
         set({ info });
         if (opts.speed) await get().setSpeed(opts.speed);
         const snap = opts.lap

@@ -121,6 +121,18 @@ export function fakeClient(overrides: Impl = {}): FakeClient {
         hasLaps: true,
       },
     ],
+    raceResults: ({ season, round }: { season: number; round: number }) => ({
+      season,
+      round,
+      name: 'Bahrain Grand Prix',
+      circuitName: 'Bahrain International Circuit',
+      date: `${season}-03-05`,
+      hasLaps: true,
+      rows: [
+        { position: 1, positionOrder: 1, positionText: '1', driver: 'max_verstappen', code: 'VER', name: 'Max Verstappen', constructor: 'Red Bull', grid: 1, points: 25, laps: 57, status: 'Finished', time: '1:33:56.736', fastestLapTime: '1:36.236', fastestLap: false },
+        { position: null, positionOrder: 2, positionText: 'R', driver: 'leclerc', code: 'LEC', name: 'Charles Leclerc', constructor: 'Ferrari', grid: 2, points: 0, laps: 39, status: 'Engine', time: null, fastestLapTime: '1:35.000', fastestLap: true },
+      ],
+    }),
     replayOpen: () => INFO,
     replaySnapshot: () => snapshotAt(lap, { playing, speed }),
     replaySeek: ({ lap: l }: { lap: number }) => snapshotAt((lap = l), { playing, speed }),

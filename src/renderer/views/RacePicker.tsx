@@ -33,8 +33,8 @@ export function RacePicker() {
           {races.length ? 'Choose a race…' : 'No races'}
         </option>
         {races.map((r) => (
-          <option key={r.round} value={r.round} disabled={!r.hasLaps}>
-            {`R${r.round} ${r.name}${r.hasLaps ? '' : ' (no lap data)'}`}
+          <option key={r.round} value={r.round} title={r.hasLaps ? undefined : 'classification only: no lap-by-lap data'}>
+            {`R${r.round} ${r.name}${r.hasLaps ? '' : ' (results)'}`}
           </option>
         ))}
       </select>
