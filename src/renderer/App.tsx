@@ -69,7 +69,7 @@ function Shell() {
         </nav>
       </header>
       <SeekBar />
-      {view === 'race' && !info && results ? (
+      {view === 'race' && !info && results && !results.hasLaps ? (
         <main className="results-main">
           <ResultsView />
         </main>

@@ -55,7 +55,7 @@ export const STRATEGY_GAP_MS = 5_000;
 const STEP_SETTLE_MS = 400;
 
 export function createAnalysisStore(api: PitwallClient, strategyGapMs = STRATEGY_GAP_MS) {
-  return createStore<AnalysisState>()((set) => {
+  return createStore<AnalysisState>()((set, get) => {
     const forecast = latestOnly(async (k: AnalysisKey) => {
       try {
         set({ forecast: await api.stintForecast(k), forecastError: null });
@@ -103,15 +103,15 @@ export function createAnalysisStore(api: PitwallClient, strategyGapMs = STRATEGY
         set({ circuit, curves: [], curvesError: null });
         try {
           const curves = await api.tyreCurves({ circuit });
-          set({ curves: curves ?? [] });
+          if (get().circuit === circuit) set({ curves: curves ?? [] }); // a late answer for a race left is dropped
         } catch (e) {
-          set({ curvesError: errorText(e) });
+          if (get().circuit === circuit) set({ curvesError: errorText(e) });
         }
       },
       reset() {
         clearTimeout(timer);
         lastWho = '';
-        set({ forecast: null, recommendation: null, forecastError: null, strategyError: null });
+        set({ circuit: null, curves: [], curvesError: null, forecast: null, recommendation: null, forecastError: null, strategyError: null });
       },
       refresh(k, playing) {
         forecast(k);

@@ -74,8 +74,9 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
       replay.setState({ connection: state });
       if (state !== 'open') return;
       const s = replay.getState();
-      if (wasOpen && s.info) {
-        void s.openRace(s.info.season, s.info.round, {
+      // the race on screen, or one picked while the engine was away (its open failed): open it on the new session
+      if (wasOpen && s.season !== null && s.round !== null && (s.info || s.error || s.results)) {
+        void s.openRace(s.season, s.round, {
           speed: s.speed,
           play: s.playing,
           lap: s.snapshot?.lap,

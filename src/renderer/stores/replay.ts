@@ -111,7 +111,7 @@ export function createReplayStore(api: PitwallClient, schedule: Scheduler = fram
                 lap: link.lap,
               }),
             ]);
-            set({ boot: get().info || get().results ? 'ready' : 'error' });
+            set({ boot: get().info || get().results?.hasLaps === false ? 'ready' : 'error' });
           } else {
             await lists;
             set({ boot: 'ready' });
@@ -134,6 +134,8 @@ export function createReplayStore(api: PitwallClient, schedule: Scheduler = fram
       },
 
       async openRace(season, round, opts = {}) {
+        // reopening the same race (after a reconnect) keeps the driver the user follows
+        const keep = get().season === season && get().round === round ? get().selectedDriver : null;
         set({
           opening: true,
           error: null,
@@ -144,7 +146,7 @@ export function createReplayStore(api: PitwallClient, schedule: Scheduler = fram
           events: [],
           season,
           round,
-          selectedDriver: null,
+          selectedDriver: keep,
         });
         const results = api.raceResults({ season, round }).then(
           (r) => (get().season === season && get().round === round ? set({ results: r }) : undefined),
@@ -154,8 +156,8 @@ export function createReplayStore(api: PitwallClient, schedule: Scheduler = fram
         const info = await api.replayOpen({ season, round }).catch((e: unknown) => ((openError = e), null));
         if (!info) {
           await results;
-          // a race without lap data opens to its classification; anything else is an error
-          if (get().results) set({ opening: false, notice: errorText(openError) });
+          // a race without lap data opens to its classification; a replay that fails otherwise is an error
+          if (get().results?.hasLaps === false) set({ opening: false, notice: errorText(openError) });
           else set({ opening: false, error: errorText(openError) });
           return;
         }
