@@ -18,6 +18,10 @@ export function SeekBar() {
             <div
               key={i}
               className={`band band-${b.state}`}
+              data-testid="seek-band"
+              data-state={b.state}
+              data-from={b.fromLap}
+              data-to={b.toLap}
               title={`${b.state.toUpperCase()} laps ${b.fromLap}–${b.toLap}`}
               style={{ left: `${at(b.fromLap)}%`, width: `${Math.max(0.6, at(b.toLap) - at(b.fromLap))}%` }}
             />

@@ -25,7 +25,7 @@ export function RaceControlBanner({ state, events }: { state: TrackState | null;
   const type = EVENT_OF[s];
   const since = type ? events.find((e) => e.type === type) : undefined; // newest first
   return (
-    <div className={`banner banner-${s}`} role="status" aria-live="polite">
+    <div className={`banner banner-${s}`} role="status" aria-live="polite" data-testid="track-banner" data-state={s}>
       {state ? TRACK_LABEL[s] : 'No session'}
       {since ? <span className="since"> · since lap {since.lap}</span> : null}
     </div>
