@@ -93,19 +93,27 @@ export function fromWire(e: unknown): RpcError {
   return new RpcError('internal', 'unknown error');
 }
 
+/** The typed code an error carries (RpcError, and engine errors such as DataError that declare `code`). */
+export function codeOf(e: unknown): ErrorCode | undefined {
+  const c = e && typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
+  return isCode(c) ? c : undefined;
+}
+
 /**
- * Any thrown value as a wire error. RpcError keeps its code; DataError (by name: shared code cannot import the
- * engine) becomes `data_error` with its location; a plain `Error` is a handler's refusal (`failed`, message kept,
+ * Any thrown value as a wire error. an error carrying a typed `code` keeps it (DataError declares `data_error` and keeps its
+ * location); a plain `Error` is a handler's refusal (`failed`, message kept,
  * clipped); anything else (TypeError, RangeError…) is a bug: `internal`, with a generic message — the caller gets
  * no stack or internal text, `onInternal` (the engine log) gets the error.
  */
 export function toWire(e: unknown, onInternal?: (e: unknown) => void): WireError {
   if (e instanceof RpcError) return e.toWire();
   if (e instanceof Error) {
-    if (e.name === 'DataError') {
+    const code = codeOf(e);
+    if (code === 'data_error') {
       const { file, line, column } = e as Error & Partial<WireError>;
-      return { code: 'data_error', message: clip(e.message), file, line, column };
+      return { code, message: clip(e.message), file, line, column };
     }
+    if (code) return { code, message: clip(e.message) };
     if (e.name === 'Error') return { code: 'failed', message: clip(e.message) };
   }
   onInternal?.(e);
@@ -168,4 +176,21 @@ export class Correlator<T = unknown> {
       p.reject(error);
     }
   }
+}
+
+// Electron's ipcMain.handle passes only an Error's message to the renderer (prefixed "Error invoking remote
+// method …"): the typed error travels inside it as a marked JSON payload.
+const IPC_MARK = 'pitwall-rpc-error:';
+export const toIpcError = (e: unknown): Error => new Error(IPC_MARK + JSON.stringify(toWire(e)));
+export function fromIpcError(e: unknown): RpcError {
+  const text = e instanceof Error ? e.message : String(e);
+  const i = text.indexOf(IPC_MARK);
+  if (i >= 0) {
+    try {
+      return fromWire(JSON.parse(text.slice(i + IPC_MARK.length)));
+    } catch {
+      /* not our payload: fall through */
+    }
+  }
+  return new RpcError('failed', clip(text.replace(/^Error invoking remote method '[^']*': (Error: )?/, '')));
 }

@@ -2,6 +2,7 @@
 // `pitwall serve`, each session's pushes addressed to its window. Runs in the utility process (engine-process.ts).
 import { dispatch } from '../engine/host/handlers.js';
 import { Session, type Engine } from '../engine/kernel/session.js';
+import { errResult, okResult } from '../../shared/rpc.js';
 import type { FromEngine, ToEngine } from './protocol.js';
 
 export interface EngineHost {
@@ -27,10 +28,9 @@ export function createEngineHost(engine: Engine, post: (msg: FromEngine) => void
         return;
       }
       try {
-        const value = await dispatch(sessionFor(msg.window), msg.method, msg.args);
-        post({ kind: 'result', id: msg.id, ok: true, value: value ?? null });
+        post(okResult(msg.id, await dispatch(sessionFor(msg.window), msg.method, msg.args)));
       } catch (e) {
-        post({ kind: 'result', id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+        post(errResult(msg.id, e, (err) => console.error(`pitwall engine: internal error in ${msg.method}:`, err)));
       }
     },
     dispose() {

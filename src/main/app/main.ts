@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { API_METHODS } from '../../shared/api.js';
+import { toIpcError } from '../../shared/rpc.js';
 import { deepLinkQuery, queryString } from './args.js';
 import { electron as e, type BrowserWindow } from './electron.js';
 import { createEngineClient, type EngineClient } from './engine-client.js';
@@ -106,7 +107,9 @@ function wireIpc(): void {
       if (!windows.has(event.sender.id) || !event.senderFrame?.url.startsWith(ORIGIN))
         throw new Error('PitWall: call from an unknown frame');
       engine ??= startEngine();
-      return engine.call(event.sender.id, method, args);
+      return engine.call(event.sender.id, method, args).catch((e: unknown) => {
+        throw toIpcError(e); // the typed error survives Electron's IPC (renderer/api/ipc.ts reads it)
+      });
     });
   }
 }
