@@ -76,7 +76,10 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 
 function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) return void res.end();
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+  // Answering before the body was read (refusals): close the connection, or a keep-alive client reuses a socket
+  // that Node then drops under its next request.
+  const unread = !res.req.complete ? { connection: 'close' } : {};
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...unread, ...headers });
   res.end(JSON.stringify(value));
 }
 
@@ -88,15 +91,25 @@ function sendError(res: ServerResponse, e: RpcError | ReturnType<typeof toWire>,
 
 /** The body as JSON, refusing more than `max` bytes (too_large) and text that is not JSON (bad_request). */
 async function readJsonBody(req: IncomingMessage, max: number): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > max) throw new RpcError('too_large', `the request body is over ${max / 1024} KiB`);
+  const tooLarge = () => new RpcError('too_large', `the request body is over ${max / 1024} KiB`);
+  // Far over the limit: drop the connection at once. Somewhat over: read and discard the rest, so that the client
+  // (still sending) gets the 413 rather than a reset.
+  const hardCap = 16 * max;
+  if (Number(req.headers['content-length'] ?? 0) > hardCap) {
+    req.destroy();
+    throw tooLarge();
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > max) throw new RpcError('too_large', `the request body is over ${max / 1024} KiB`);
-    chunks.push(c as Buffer);
+    if (size > hardCap) {
+      req.destroy();
+      throw tooLarge();
+    }
+    if (size <= max) chunks.push(c as Buffer);
   }
+  if (size > max) throw tooLarge();
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) return undefined;
   try {
