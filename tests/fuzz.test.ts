@@ -237,7 +237,7 @@ describe('fuzzing pitwall serve', () => {
         const req = {
           method: k > 0.02 && k < 0.04 ? pick(r, ['GET', 'PUT', 'DELETE']) : 'POST',
           path: `/api/call/${encodeURIComponent(method)}`,
-          headers: ct ? { 'content-type': ct } : {},
+          headers: (ct ? { 'content-type': ct } : {}) as Record<string, string>,
           body: body ?? '',
         };
         const res = await raw(srv.port, req).catch((e: Error) => {
