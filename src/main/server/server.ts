@@ -51,6 +51,8 @@ export interface ServeOptions {
   limits?: Partial<Limits>;
   /** Where internal errors are logged (default stderr). */
   log?: (line: string) => void;
+  /** Applied to every text sent to a client (secrets out: data/secrets.ts `redactor`). */
+  redact?: (text: string) => string;
 }
 
 export interface RunningServer {
@@ -74,13 +76,18 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   internal: 500,
 };
 
+/** The redactor of the server that is answering each response. */
+const REDACT = new WeakMap<ServerResponse, (text: string) => string>();
+
 function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) return void res.end();
   // Answering before the body was read (refusals): close the connection, or a keep-alive client reuses a socket
   // that Node then drops under its next request.
   const unread = !res.req.complete ? { connection: 'close' } : {};
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...unread, ...headers });
-  res.end(JSON.stringify(value));
+  const text = JSON.stringify(value) ?? 'null';
+  const redact = REDACT.get(res);
+  res.end(redact ? redact(text) : text);
 }
 
 /** A typed error as an HTTP answer: `{ error: { code, message, details } }` with the status that code means. */
@@ -239,7 +246,9 @@ export function startServer(engine: Engine, opts: ServeOptions): Promise<Running
     return sendJson(res, 404, { error: { code: 'unknown_method', message: `no route ${clip(path, 60)}` } });
   };
 
+  const redact = opts.redact;
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (redact) REDACT.set(res, redact);
     handle(req, res).catch((e: unknown) => {
       const w = toWire(e, onInternal(req.url ?? ''));
       if (w.code === 'bad_request') refuse('bad_request');
@@ -274,16 +283,17 @@ export function startServer(engine: Engine, opts: ServeOptions): Promise<Running
     wss.handleUpgrade(req, socket, head, (ws) => connected(ws, who.role, who.sessionId));
   });
 
+  const out = redact ?? ((t: string) => t);
   const connected = (ws: WebSocket, role: Role, sessionId: string | undefined): void => {
     alive.add(ws);
     socketsOf.set(ws, sessionId);
     ws.on('pong', () => alive.add(ws));
     const rate = new RateLimiter(limits.callsPerSecond, limits.burst);
     const session = new Session(engine, (name, payload) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ kind: 'event', name, payload } satisfies WireMessage));
+      if (ws.readyState === ws.OPEN) ws.send(out(JSON.stringify({ kind: 'event', name, payload } satisfies WireMessage)));
     });
     const reply = (m: ResultMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+      if (ws.readyState === ws.OPEN) ws.send(out(JSON.stringify(m)));
     };
     ws.on('message', (data, isBinary) => {
       if (isBinary) {

@@ -3,6 +3,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Command, CommandContext } from '../command.js';
 import { UsageError } from '../command.js';
+import { FileSecretStore, redactor, redactStream, secretsToEnv } from '../../data/secrets.js';
 import { closeEngine, createEngine } from '../../engine/host/engine.js';
 import { LOOPBACK_HOSTS } from '../../server/guard.js';
 import { Pairing } from '../../server/pairing.js';
@@ -84,6 +85,11 @@ export const command: Command = {
     const tls = cert && key ? { cert: readFileSync(cert), key: readFileSync(key) } : undefined;
     const origins = typeof ctx.opts.origin === 'string' ? ctx.opts.origin.split(',').map((o) => o.trim()).filter(Boolean) : [];
 
+    // Secrets from the 0600 store reach the engine as its environment; nothing this process prints contains one.
+    const redact = redactor(secretsToEnv(new FileSecretStore()));
+    redactStream(process.stdout, redact);
+    redactStream(process.stderr, redact);
+
     const progress = bootstrapProgress();
     const engine = createEngine({ db: ctx.dbFile, onProgress: progress.onProgress });
     progress.done();
@@ -97,6 +103,7 @@ export const command: Command = {
       allowedOrigins: origins,
       publicHost: names?.shown,
       tls,
+      redact,
     });
     let rl: ReturnType<typeof createInterface> | undefined;
     if (pairing) {
