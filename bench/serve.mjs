@@ -50,6 +50,7 @@ const quantile = (xs, q) => {
 };
 
 const callLat = [];
+const byMethod = {}; // method → latencies, for the p99 breakdown
 const pushLag = [];
 let dropped = 0;
 let snapshots = 0;
@@ -113,7 +114,10 @@ function client(n) {
       const timer = setInterval(() => {
         const [m, a] = methods[k++ % methods.length];
         call(m, a).then(
-          (r) => callLat.push(r.ms),
+          (r) => {
+            callLat.push(r.ms);
+            (byMethod[m] ??= []).push(r.ms);
+          },
           () => dropped++,
         );
       }, 1000);
@@ -136,6 +140,7 @@ let rssPeak = rssStart;
 const sampler = setInterval(async () => (rssPeak = Math.max(rssPeak, await rssMb())), 5000);
 callLat.length = 0;
 pushLag.length = 0;
+for (const k of Object.keys(byMethod)) delete byMethod[k];
 await new Promise((r) => setTimeout(r, SECONDS * 1000));
 clearInterval(sampler);
 stopping = true;
@@ -156,6 +161,7 @@ console.log(
     snapshots,
     pushLagP50Ms: +quantile(pushLag, 0.5).toFixed(2),
     pushLagP99Ms: +quantile(pushLag, 0.99).toFixed(2),
+    callP99ByMethodMs: Object.fromEntries(Object.entries(byMethod).map(([m, xs]) => [m, +quantile(xs, 0.99).toFixed(1)])),
     dropped,
     rssStartMb: rssStart,
     rssEndMb: rssEnd,
