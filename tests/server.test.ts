@@ -40,14 +40,14 @@ describe('pitwall serve', () => {
     const races = await call(2, 'listRaces', { season: 2023 });
     expect(races.kind === 'result' && races.ok && (races.value as unknown[]).length).toBe(22);
     const bad = await call(3, 'noSuchMethod');
-    expect(bad).toMatchObject({ ok: false, error: expect.stringMatching(/unknown API method/) });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'unknown_method', message: expect.stringMatching(/unknown API method/) } });
     ws.close();
   });
 
   it('offers the same API over plain HTTP for scripts', async () => {
-    const r = await fetch(`${srv.url}api/call/listSeasons`, { method: 'POST' });
+    const r = await fetch(`${srv.url}api/call/listSeasons`, { method: 'POST', headers: { 'content-type': 'application/json' } });
     const seasons = (await r.json()) as number[];
     expect(seasons[0]).toBe(2024);
-    expect((await fetch(`${srv.url}api/call/nope`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${srv.url}api/call/nope`, { method: 'POST', headers: { 'content-type': 'application/json' } })).status).toBe(404);
   });
 });

@@ -1,7 +1,6 @@
 // The one typed API contract. The engine implements it; IPC (preload) and WebSocket (serve) carry it.
 import type {
   CommentaryLine,
-  CommentaryStyle,
   DbStatus,
   DegradationCurve,
   DriftAlert,
@@ -17,41 +16,40 @@ import type {
   TimingSnapshot,
   WinnerPrediction,
 } from './domain.js';
+import type { CallMessage, ResultMessage } from './rpc.js';
+import type { ArgsOf } from './schemas/api.js';
 
-export interface RaceRef {
-  season: number;
-  round: number;
-}
+export type RaceRef = ArgsOf<'replayOpen'>;
 
 export interface PitwallApi {
   health(): { ok: boolean; version: string; schemaVersion: number };
   status(): DbStatus;
   listSeasons(): number[];
-  listRaces(args: { season: number }): RaceSummary[];
+  listRaces(args: ArgsOf<'listRaces'>): RaceSummary[];
   /** The classification of any race since 1950: grid, points, status, fastest lap. */
-  raceResults(args: RaceRef): RaceResults;
+  raceResults(args: ArgsOf<'raceResults'>): RaceResults;
 
-  replayOpen(args: RaceRef): ReplayInfo;
+  replayOpen(args: ArgsOf<'replayOpen'>): ReplayInfo;
   replayPlay(): void;
   replayPause(): void;
-  replaySeek(args: { lap: number }): TimingSnapshot;
-  replaySetSpeed(args: { speed: number }): void;
+  replaySeek(args: ArgsOf<'replaySeek'>): TimingSnapshot;
+  replaySetSpeed(args: ArgsOf<'replaySetSpeed'>): void;
   replaySnapshot(): TimingSnapshot | null;
-  replayEvents(args: { sinceLap?: number }): RaceEvent[];
+  replayEvents(args: ArgsOf<'replayEvents'>): RaceEvent[];
 
-  commentarySince(args: { since?: string }): CommentaryLine[];
-  commentarySetStyle(args: { style: CommentaryStyle }): void;
+  commentarySince(args: ArgsOf<'commentarySince'>): CommentaryLine[];
+  commentarySetStyle(args: ArgsOf<'commentarySetStyle'>): void;
 
-  tyreCurves(args: { circuit: string }): DegradationCurve[];
-  stintForecast(args: RaceRef & { driver: string; lap: number }): StintForecast | null;
+  tyreCurves(args: ArgsOf<'tyreCurves'>): DegradationCurve[];
+  stintForecast(args: ArgsOf<'stintForecast'>): StintForecast | null;
 
-  strategyRecommend(args: RaceRef & { driver: string; lap: number }): PitRecommendation | null;
+  strategyRecommend(args: ArgsOf<'strategyRecommend'>): PitRecommendation | null;
 
-  predictWinner(args: RaceRef): WinnerPrediction[];
+  predictWinner(args: ArgsOf<'predictWinner'>): WinnerPrediction[];
   modelsList(): ModelSummary[];
-  modelRuns(args: { name: string }): RunSummary[];
-  modelCard(args: { name: string; version?: number }): { markdown: string; importance: FeatureImportance[] } | null;
-  modelPromote(args: { name: string; version: number }): ModelSummary[];
+  modelRuns(args: ArgsOf<'modelRuns'>): RunSummary[];
+  modelCard(args: ArgsOf<'modelCard'>): { markdown: string; importance: FeatureImportance[] } | null;
+  modelPromote(args: ArgsOf<'modelPromote'>): ModelSummary[];
   monitorAlerts(): DriftAlert[];
 }
 
@@ -107,9 +105,5 @@ export const API_METHODS = [
 
 export const EVENT_NAMES = ['replay:snapshot', 'replay:event', 'commentary:line', 'monitor:alert'] as const satisfies readonly EventName[];
 
-/** WebSocket wire format. */
-export type WireMessage =
-  | { kind: 'call'; id: number; method: ApiMethod; args: unknown }
-  | { kind: 'result'; id: number; ok: true; value: unknown }
-  | { kind: 'result'; id: number; ok: false; error: string }
-  | { kind: 'event'; name: EventName; payload: unknown };
+/** WebSocket wire format (calls and results: src/shared/rpc.ts; errors are `{ code, message, details }`). */
+export type WireMessage = CallMessage<ApiMethod> | ResultMessage | { kind: 'event'; name: EventName; payload: unknown };

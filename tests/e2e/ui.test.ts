@@ -71,6 +71,7 @@ describe.skipIf(!hasChromium)('PitWall in Chromium (pitwall serve)', () => {
     const curves = (await (
       await fetch(new URL('api/call/tyreCurves', srv.url), {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ circuit: 'bahrain' }),
       })
     ).json()) as {

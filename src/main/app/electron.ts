@@ -129,6 +129,7 @@ export interface ElectronMain {
     };
   };
   dialog: { showErrorBox(title: string, content: string): void };
+  safeStorage: { isEncryptionAvailable(): boolean; encryptString(plain: string): Buffer; decryptString(encrypted: Buffer): string };
   screen: { getAllDisplays(): { workArea: Rect }[] };
 }
 

@@ -1,5 +1,6 @@
 // The main process's handle on the engine process: numbered calls with promised results, events per window.
 import type { ApiMethod, EventName } from '../../shared/api.js';
+import { Correlator, RpcError } from '../../shared/rpc.js';
 import type { FromEngine, ToEngine } from './protocol.js';
 
 export interface EngineClient {
@@ -15,33 +16,22 @@ export function createEngineClient(
   send: (msg: ToEngine) => void,
   onEvent: (window: number, name: EventName, payload: unknown) => void,
 ): EngineClient {
-  let nextId = 1;
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  const calls = new Correlator();
   return {
     call(window, method, args) {
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        send({ kind: 'call', id, window, method, args });
-      });
+      const { id, promise } = calls.next();
+      send({ kind: 'call', id, window, method, args });
+      return promise;
     },
     closeWindow(window) {
       send({ kind: 'close', window });
     },
     receive(msg) {
       if (msg.kind === 'event') return onEvent(msg.window, msg.name, msg.payload);
-      if (msg.kind !== 'result') return;
-      const p = pending.get(msg.id);
-      if (!p) return;
-      pending.delete(msg.id);
-      if (msg.ok) p.resolve(msg.value);
-      else p.reject(new Error(msg.error));
+      if (msg.kind === 'result') calls.settle(msg);
     },
     fail(reason) {
-      for (const [id, p] of pending) {
-        pending.delete(id);
-        p.reject(new Error(reason));
-      }
+      calls.failAll(new RpcError('cancelled', reason));
     },
   };
 }

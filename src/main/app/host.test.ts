@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { dbCopy, sharedDb } from '../../../tests/helpers/db.js';
 import { PROJECT_ROOT } from '../../../tests/helpers/data.js';
 import { createEngineClient } from './engine-client.js';
+import { redactor } from '../data/secrets.js';
 import { createEngineHost } from './host.js';
 import type { FromEngine } from './protocol.js';
 
@@ -27,6 +28,17 @@ function wire() {
 }
 
 describe('engine host (Electron IPC path)', () => {
+  it('removes secret values from everything it posts towards a window', async () => {
+    const engine = new Engine(db, ':shared:');
+    const posted: FromEngine[] = [];
+    const host = createEngineHost(engine, (m) => posted.push(m), redactor(['sk-ant-secret-value-1234']));
+    await host.handle({ kind: 'call', id: 1, window: 1, method: 'health' });
+    engine.broadcast('monitor:alert', { id: 1, model: 'm', kind: 'drift', features: [], message: 'upstream said: bad key sk-ant-secret-value-1234', createdAt: '' });
+    expect(JSON.stringify(posted)).not.toContain('sk-ant-secret-value-1234');
+    expect(posted.at(-1)).toMatchObject({ kind: 'event', payload: { message: 'upstream said: bad key [redacted]' } });
+    host.dispose();
+  });
+
   it('answers contract calls with the same handlers as the server', async () => {
     const { client } = wire();
     const seasons = (await client.call(1, 'listSeasons', undefined)) as number[];

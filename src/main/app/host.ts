@@ -2,6 +2,8 @@
 // `pitwall serve`, each session's pushes addressed to its window. Runs in the utility process (engine-process.ts).
 import { dispatch } from '../engine/host/handlers.js';
 import { Session, type Engine } from '../engine/kernel/session.js';
+import { errResult, okResult } from '../../shared/rpc.js';
+import { redactor, SECRET_NAMES, SECRETS } from '../data/secrets.js';
 import type { FromEngine, ToEngine } from './protocol.js';
 
 export interface EngineHost {
@@ -9,7 +11,25 @@ export interface EngineHost {
   dispose(): void;
 }
 
-export function createEngineHost(engine: Engine, post: (msg: FromEngine) => void): EngineHost {
+/** Secrets this process holds (its environment), removed from everything it posts towards a window. */
+const envRedactor = (): ((text: string) => string) | null => {
+  const values = SECRET_NAMES.map((n) => process.env[SECRETS[n]] ?? '').filter((v) => v.length >= 8);
+  return values.length ? redactor(values) : null; // none held: nothing to scrub, no cost
+};
+
+/** A message with every secret value replaced; the same object when it holds none. */
+function scrub<T>(msg: T, redact: (t: string) => string): T {
+  const text = JSON.stringify(msg);
+  const clean = redact(text);
+  return clean === text ? msg : (JSON.parse(clean) as T);
+}
+
+export function createEngineHost(
+  engine: Engine,
+  postRaw: (msg: FromEngine) => void,
+  redact: ((text: string) => string) | null = envRedactor(),
+): EngineHost {
+  const post = (m: FromEngine) => postRaw(redact ? scrub(m, redact) : m);
   const sessions = new Map<number, Session>();
   const sessionFor = (window: number): Session => {
     let s = sessions.get(window);
@@ -27,10 +47,9 @@ export function createEngineHost(engine: Engine, post: (msg: FromEngine) => void
         return;
       }
       try {
-        const value = await dispatch(sessionFor(msg.window), msg.method, msg.args);
-        post({ kind: 'result', id: msg.id, ok: true, value: value ?? null });
+        post(okResult(msg.id, await dispatch(sessionFor(msg.window), msg.method, msg.args)));
       } catch (e) {
-        post({ kind: 'result', id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+        post(errResult(msg.id, e, (err) => console.error(`pitwall engine: internal error in ${msg.method}:`, err)));
       }
     },
     dispose() {

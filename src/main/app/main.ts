@@ -7,9 +7,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { API_METHODS } from '../../shared/api.js';
+import { toIpcError } from '../../shared/rpc.js';
 import { deepLinkQuery, queryString } from './args.js';
 import { electron as e, type BrowserWindow } from './electron.js';
 import { createEngineClient, type EngineClient } from './engine-client.js';
+import { SafeStorageSecretStore, secretEnv } from './secrets.js';
 import { appMenu } from './menu.js';
 import { ORIGIN, SCHEME } from './scheme.js';
 import type { FromEngine, ToEngine } from './protocol.js';
@@ -23,8 +25,18 @@ const preload = join(outDir, 'preload', 'index.cjs');
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-const { app, BrowserWindow, ipcMain, Menu, protocol, net, shell, session, utilityProcess, dialog, screen } =
+const { app, BrowserWindow, ipcMain, Menu, protocol, net, shell, session, utilityProcess, dialog, screen, safeStorage } =
   e;
+
+/** Stored secrets (safeStorage-encrypted) as the engine process's environment; never sent to a window. */
+function secretsForEngine(): Record<string, string> {
+  try {
+    return secretEnv(new SafeStorageSecretStore(safeStorage, join(app.getPath('userData'), 'secrets.json')));
+  } catch (err) {
+    console.error(`PitWall: stored secrets could not be read (${err instanceof Error ? err.name : 'error'}); starting without them`);
+    return {};
+  }
+}
 
 // Packaged builds keep data/ and models/ outside the asar (electron-builder extraResources); the engine finds them via env.
 const packagedEnv: Record<string, string> = {};
@@ -58,7 +70,7 @@ function forkEngine(): EngineChild {
       execPath: node,
       stdio: 'inherit',
       serialization: 'advanced',
-      env: process.env,
+      env: { ...process.env, ...secretsForEngine() },
     });
     return {
       send: (m) => void c.send(m),
@@ -69,7 +81,7 @@ function forkEngine(): EngineChild {
   const u = utilityProcess.fork(entry, [], {
     serviceName: 'PitWall engine',
     stdio: 'inherit',
-    env: { ...process.env, ...packagedEnv },
+    env: { ...process.env, ...packagedEnv, ...secretsForEngine() },
   });
   return {
     send: (m) => u.postMessage(m),
@@ -106,7 +118,9 @@ function wireIpc(): void {
       if (!windows.has(event.sender.id) || !event.senderFrame?.url.startsWith(ORIGIN))
         throw new Error('PitWall: call from an unknown frame');
       engine ??= startEngine();
-      return engine.call(event.sender.id, method, args);
+      return engine.call(event.sender.id, method, args).catch((e: unknown) => {
+        throw toIpcError(e); // the typed error survives Electron's IPC (renderer/api/ipc.ts reads it)
+      });
     });
   }
 }

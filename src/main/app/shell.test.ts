@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { API_METHODS } from '../../shared/api.js';
+import { fromIpcError } from '../../shared/rpc.js';
 import { dbCopy } from '../../../tests/helpers/db.js';
 import { PROJECT_ROOT } from '../../../tests/helpers/data.js';
 
@@ -59,6 +60,9 @@ describe('Electron shell (built main.js with a stand-in electron module)', () =>
     expect(r.csp).toMatch(/script-src 'self'/);
     expect(r.csp).toMatch(/connect-src 'none'/);
     expect(r.popup).toEqual({ action: 'deny' });
+    expect(r.navigationBlocked).toEqual({ away: true, inside: false });
+    // engine errors cross IPC as typed errors: the renderer rebuilds the code and the message
+    expect(fromIpcError(new Error(String(r.badArgs)))).toMatchObject({ code: 'bad_request', message: 'listRaces: (arguments) must be object (got null)' });
     expect(r.menu).toEqual(expect.arrayContaining(['File', 'View', 'help']));
   });
 });

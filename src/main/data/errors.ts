@@ -1,5 +1,7 @@
 /** Bad input: names the file, line and column so the user can fix it (or, for an argument, the field). */
 export class DataError extends Error {
+  /** Its typed code on the wire (src/shared/rpc.ts). */
+  readonly code = 'data_error' as const;
   constructor(
     message: string,
     readonly file?: string,

@@ -22,7 +22,7 @@ function dbFile(): string {
 }
 
 const post = (url: string, method: string, args: unknown) =>
-  fetch(`${url}api/call/${method}`, { method: 'POST', body: JSON.stringify(args) });
+  fetch(`${url}api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(args) });
 
 describe('pitwall serve with the strategy worker', () => {
   it('answers /api/health while a recommendation computes; close() terminates the worker', async () => {

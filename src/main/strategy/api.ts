@@ -1,5 +1,6 @@
 // Strategy capability API: live pit recommendation for a driver at a lap of a race, computed on the engine's
 // worker thread (recommend-pool.ts) so the engine keeps answering meanwhile. Calls queue in order.
+import { codeOf } from '../../shared/rpc.js';
 import type { Handlers } from '../engine/kernel/session.js';
 import { recommender } from './recommend-pool.js';
 
@@ -8,7 +9,7 @@ export const strategyHandlers: Handlers<'strategyRecommend'> = {
     try {
       return await recommender(session.engine).recommend(args);
     } catch (e) {
-      if ((e as Error).name === 'DataError') return null;
+      if (codeOf(e) === 'data_error') return null; // no recommendation for this lap/driver: the UI shows none
       throw e;
     }
   },

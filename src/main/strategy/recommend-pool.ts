@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PitRecommendation } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
+import { fromWire } from '../../shared/rpc.js';
 import { DataError } from '../data/errors.js';
 import { serviceKey } from '../engine/kernel/services.js';
 import type { Engine } from '../engine/kernel/session.js';
@@ -23,11 +24,12 @@ interface Pending {
   reject(e: Error): void;
 }
 
+/** The worker's typed error, rebuilt by its code: a DataError stays a DataError (file/line/column kept), a bug
+ *  stays a bug (its stack reaches the engine log, not the caller), anything else is the RpcError it was. */
 function rebuild(e: WorkerError): Error {
-  const err = e.name === 'DataError' ? Object.assign(new DataError(e.message), { file: e.file, line: e.line, column: e.column }) : new Error(e.message);
-  err.name = e.name;
-  if (e.stack) err.stack = e.stack;
-  return err;
+  if (e.code === 'data_error') return Object.assign(new DataError(e.message), { file: e.file, line: e.line, column: e.column });
+  if (e.code === 'internal') return Object.assign(new Error(e.message), { name: 'InternalError', stack: e.stack });
+  return fromWire(e);
 }
 
 export class Recommender {

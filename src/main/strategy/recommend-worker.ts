@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PitRecommendation } from '../../shared/domain.js';
 import { openDb } from '../data/db.js';
+import { toWire, type WireError } from '../../shared/rpc.js';
 import { recommend, type RecommendArgs } from './recommend.js';
 
 export interface WorkerInput {
@@ -12,15 +13,9 @@ export interface WorkerJob {
   id: number;
   args: RecommendArgs;
 }
-/** An error crossing the thread boundary: enough to rebuild it (DataError keeps its file/line/column). */
-export interface WorkerError {
-  name: string;
-  message: string;
-  stack?: string;
-  file?: string;
-  line?: number;
-  column?: string;
-}
+/** An error crossing the thread boundary: the typed wire error (a DataError keeps its file/line/column) plus,
+ *  for bugs (`internal`), the original message and stack for the engine log. */
+export type WorkerError = WireError & { stack?: string };
 export type WorkerReply =
   | { kind: 'ready' }
   | { kind: 'result'; id: number; value: PitRecommendation }
@@ -36,9 +31,9 @@ port.on('message', async ({ id, args }: WorkerJob) => {
   try {
     send({ kind: 'result', id, value: await recommend(db, args) });
   } catch (e) {
+    const wire = toWire(e);
     const err = e instanceof Error ? e : new Error(String(e));
-    const { file, line, column } = err as Partial<WorkerError>;
-    send({ kind: 'error', id, error: { name: err.name, message: err.message, stack: err.stack, file, line, column } });
+    send({ kind: 'error', id, error: wire.code === 'internal' ? { ...wire, message: err.message, stack: err.stack } : wire });
   }
 });
 send({ kind: 'ready' });

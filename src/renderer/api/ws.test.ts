@@ -55,10 +55,11 @@ describe('WebSocket transport', () => {
     expect(ma!.args).toEqual({ season: 2023 });
     expect(ma!.id).not.toBe(mb!.id);
     // Out of order replies still reach the right caller.
-    s.reply({ kind: 'result', id: mb!.id, ok: false, error: 'replay is not available yet' });
+    s.reply({ kind: 'result', id: mb!.id, ok: false, error: { code: 'failed', message: 'replay is not available yet' } });
     s.reply({ kind: 'result', id: ma!.id, ok: true, value: [{ round: 1 }] });
     await expect(a).resolves.toEqual([{ round: 1 }]);
     await expect(b).rejects.toThrow('replay is not available yet');
+    await expect(b).rejects.toMatchObject({ name: 'RpcError', code: 'failed' });
   });
 
   it('delivers pushed events to subscribers until they unsubscribe', () => {
@@ -80,6 +81,7 @@ describe('WebSocket transport', () => {
     const p = c.api.listSeasons();
     sockets[0]!.close();
     await expect(p).rejects.toThrow('connection to the engine was lost');
+    await expect(p).rejects.toMatchObject({ code: 'cancelled' });
     expect(sockets).toHaveLength(1);
     vi.advanceTimersByTime(300);
     expect(sockets).toHaveLength(2);

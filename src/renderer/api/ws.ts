@@ -1,11 +1,7 @@
 // WebSocket transport to `pitwall serve`: request ids, queued calls while (re)connecting, pushed events.
 import type { ApiMethod, EventName, WireMessage } from '../../shared/api.js';
+import { Correlator, RpcError } from '../../shared/rpc.js';
 import type { ConnectionState, EventHandler, Transport, Unsubscribe } from './transport.js';
-
-interface Pending {
-  resolve(v: unknown): void;
-  reject(e: Error): void;
-}
 
 /** Minimal socket surface, so tests can hand in a fake. */
 export interface SocketLike {
@@ -25,9 +21,8 @@ export function wsTransport(
   open: (url: string) => SocketLike = (u) => new WebSocket(u) as unknown as SocketLike,
 ): Transport {
   let socket: SocketLike | null = null;
-  let nextId = 1;
   let retryMs = 250;
-  const pending = new Map<number, Pending>();
+  const calls = new Correlator();
   const queue: string[] = [];
   const handlers = new Map<EventName, Set<(p: unknown) => void>>();
   const connHandlers = new Set<(s: ConnectionState) => void>();
@@ -50,11 +45,7 @@ export function wsTransport(
         return;
       }
       if (msg.kind === 'result') {
-        const p = pending.get(msg.id);
-        if (!p) return;
-        pending.delete(msg.id);
-        if (msg.ok) p.resolve(msg.value);
-        else p.reject(new Error(msg.error));
+        if (!calls.settle(msg) && !msg.ok && msg.id === null) console.warn(`PitWall engine refused a message: ${msg.error.message}`);
       } else if (msg.kind === 'event') {
         handlers.get(msg.name)?.forEach((h) => h(msg.payload));
       }
@@ -63,10 +54,7 @@ export function wsTransport(
     ws.onclose = () => {
       socket = null;
       // Calls in flight died with the connection: their session is gone.
-      for (const [id, p] of pending) {
-        pending.delete(id);
-        p.reject(new Error('connection to the engine was lost'));
-      }
+      calls.failAll(new RpcError('cancelled', 'connection to the engine was lost'));
       setState('closed');
       setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 5000);
@@ -76,13 +64,11 @@ export function wsTransport(
 
   return {
     call(method: ApiMethod, args: unknown) {
-      const id = nextId++;
+      const { id, promise } = calls.next();
       const text = JSON.stringify({ kind: 'call', id, method, args } satisfies WireMessage);
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        if (socket && socket.readyState === OPEN) socket.send(text);
-        else queue.push(text);
-      });
+      if (socket && socket.readyState === OPEN) socket.send(text);
+      else queue.push(text);
+      return promise;
     },
     on<E extends EventName>(name: E, handler: EventHandler<E>): Unsubscribe {
       const set = handlers.get(name) ?? new Set();

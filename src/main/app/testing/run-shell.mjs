@@ -31,6 +31,17 @@ await new Promise((r) => setTimeout(r, 200));
 const page = await rec.protocols.app(new Request('app://pitwall/index.html?season=2023'));
 const body = await page.text();
 const traversal = await rec.protocols.app(new Request('app://pitwall/..%2f..%2fpackage.json'));
+let badArgs = null;
+try {
+  await rec.handlers['pitwall:listRaces'](frame, null);
+} catch (e) {
+  badArgs = String(e.message);
+}
+const navigate = (url) => {
+  let prevented = false;
+  win['on_will-navigate']({ preventDefault: () => (prevented = true) }, url);
+  return prevented;
+};
 let permission = null;
 rec.permissionHandler(null, 'geolocation', (ok) => (permission = ok));
 console.log(
@@ -52,6 +63,8 @@ console.log(
     permission,
     menu: rec.menu?.map((m) => m.label ?? m.role),
     popup: win.openHandler({ url: 'https://example.com' }),
+    navigationBlocked: { away: navigate('https://evil.example/'), inside: navigate('app://pitwall/index.html') },
+    badArgs,
   }),
 );
 process.exit(0);
