@@ -6,15 +6,14 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      'src/main/replay/replay.test.ts',
       'src/main/replay/snapshot.test.ts',
+      'src/main/replay/timeline.test.ts',
       'src/main/commentary/*.test.ts',
       'src/main/data/importer.test.ts',
       'src/main/strategy/recommend.test.ts',
       'src/main/models/gbdt/*.test.ts',
       'src/main/monitoring/drift.test.ts',
       'src/main/features/historical.test.ts',
-      'src/main/features/pit.test.ts',
       'tests/session.test.ts',
     ],
     testTimeout: 120_000,
