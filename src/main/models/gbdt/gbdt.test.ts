@@ -98,28 +98,3 @@ describe('gbdt', () => {
   });
 });
 
-describe('gbdt split gain, by hand', () => {
-  // Four rows, two binary features, y = 0, 2, 6, 12: the first round starts from the mean (5), so the gradients
-  // g = F − y are 5, 3, −1, −7 with unit hessians; a split gains G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ).
-  //   root  {A,B,C,D} G=0, H=4: on f0 → (8)²/2 + (−8)²/2 − 0 = 64; on f1 → 4²/2 + (−4)²/2 = 16: f0 wins
-  //   {A,B} G=8, H=2 (32): on f1 → 5² + 3² − 32 = 2;   {C,D} G=−8, H=2 (32): on f1 → 1² + 7² − 32 = 18
-  const data = { x: Float64Array.from([0, 0, 0, 1, 1, 0, 1, 1]), rows: 4, cols: 2, y: Float64Array.from([0, 2, 6, 12]) };
-  const importances = (params: Record<string, number>) =>
-    trainGbdt(data, { numRounds: 1, minDataInLeaf: 1, ...params }, undefined, { featureNames: ['f0', 'f1'] })
-      .gainImportance()
-      .map((x) => [x.feature, x.gain, x.splits]);
-
-  it('gain importances equal the hand-computed tree’s, leaf by best gain first', () => {
-    expect(importances({ numLeaves: 2 })).toEqual([['f0', 64, 1], ['f1', 0, 0]]);
-    expect(importances({ numLeaves: 3 })).toEqual([['f0', 64, 1], ['f1', 18, 1]]); // {C,D} (18) before {A,B} (2)
-    expect(importances({ numLeaves: 4 })).toEqual([['f0', 64, 1], ['f1', 20, 2]]);
-  });
-
-  it('with L2 (λ = 1) the gains shrink and a split of negative gain is not made', () => {
-    // root 64/3 + 64/3 − 0;  {C,D}: 1/2 + 49/2 − 64/3 = 11/3;  {A,B}: 25/2 + 9/2 − 64/3 < 0
-    const [f0, f1] = importances({ numLeaves: 4, lambdaL2: 1 });
-    expect(f0![1]).toBeCloseTo(128 / 3, 12);
-    expect(f1![1]).toBeCloseTo(11 / 3, 12);
-    expect([f0![2], f1![2]]).toEqual([1, 1]);
-  });
-});
