@@ -72,28 +72,3 @@ describe('binomial bound', () => {
     expect(binomialQuantile(20, 0.5, 0.5)).toBe(10);
   });
 });
-
-describe('drift: the effect-size floor (minPsi, default 0.01)', () => {
-  const features = ['grid', 'gap', 'form'];
-  const reference = races(120, 1);
-  // a small shift (a quarter of a standard deviation) over 40 races: significant, PSI ≈ 0.07
-  const window = races(40, 78, { form: 1 });
-
-  it('calls a small but significant shift drift by default (PSI ≈ 0.07: the floor is below it)', () => {
-    const res = detectDrift(reference, window, features, { draws: 200 });
-    expect(res.features.form!.psi).toBeGreaterThan(0.05);
-    expect(res.features.form!.psi).toBeLessThan(0.1);
-    expect(res.features.form!.p_adj).toBeLessThanOrEqual(0.05);
-    expect(res.drifted).toEqual(['form']);
-  });
-
-  it('a significant shift with PSI below the floor is reported, not called drift; the floor only removes alarms', () => {
-    const at = (minPsi: number) => detectDrift(reference, window, features, { draws: 200, minPsi });
-    const high = at(0.1);
-    expect(high.features.form!.p_adj).toBeLessThanOrEqual(0.05);
-    expect(high.features.form!.drift).toBe(false);
-    expect(high.drifted).toEqual([]);
-    expect(at(0.05).drifted).toEqual(['form']);
-    expect(at(0).drifted).toEqual(['form']);
-  });
-});
