@@ -10,6 +10,8 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: 'forks',
     maxWorkers: 2,
+    // isolation: HOME and the data directory in fresh temporary folders (per run, then per test file)
+    setupFiles: ['tests/isolated-file.ts'],
     globalSetup: ['tests/global-setup.ts'],
   },
 });

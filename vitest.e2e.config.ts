@@ -10,6 +10,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,
+    // isolation: HOME and the data directory in fresh temporary folders (per run, then per test file)
+    setupFiles: ['tests/isolated-file.ts'],
     globalSetup: ['tests/global-setup.ts', 'tests/e2e/setup.ts'],
   },
 });

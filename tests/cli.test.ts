@@ -52,13 +52,15 @@ describe('pitwall CLI', () => {
     const bad = await pitwall(['status', '--bogus', '--db', sharedDbPath()]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown option --bogus/);
-    const imp = await pitwall(['import', '--db', join(tmpdir(), 'x.db')]);
+    const imp = await pitwall(['import', '--db', join(mkdtempSync(join(tmpdir(), 'pitwall-cli-')), 'x.db')]);
     expect(imp.code).toBe(2);
     expect(imp.stderr).toMatch(/--ergast DIR and\/or --laps DIR/);
   });
 
   it('reports a bad import with file, line and column and exit code 1', async () => {
-    const r = await pitwall(['import', '--ergast', join(tmpdir(), 'no-such-dir'), '--db', join(tmpdir(), 'y.db')]);
+    // a private database: a fixed path in the shared temp folder could hold anybody's file (a newer schema, say)
+    const dir = mkdtempSync(join(tmpdir(), 'pitwall-cli-'));
+    const r = await pitwall(['import', '--ergast', join(dir, 'no-such-dir'), '--db', join(dir, 'y.db')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Ergast folder not found/);
   });

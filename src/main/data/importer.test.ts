@@ -1,10 +1,11 @@
-// Import on the real data: idempotent, and all-or-nothing on corrupted copies of real files.
-import { readFileSync, writeFileSync } from 'node:fs';
+// Import on the real data: idempotent, and all-or-nothing on corrupted copies of real files and on a failing write.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dbCopy } from '../../../tests/helpers/db.js';
 import { ERGAST_DIR, LAPS_DIR, plainCopy } from '../../../tests/helpers/data.js';
-import type { Db } from './db.js';
+import { openDb, type Db } from './db.js';
 import { importData } from './importer.js';
 import { dbStatus } from './status.js';
 
@@ -92,5 +93,34 @@ describe('import of the real data', () => {
       /transformed_grand_prix_laps_2019\.csv, line 1234, column "DriverNumber"/,
     );
     expect(snapshot(db)).toEqual(before);
+  });
+});
+
+describe('an import is one transaction', () => {
+  /** A fresh database whose `table` refuses inserts (a write failing part-way, after every earlier write ran). */
+  function failingDb(table: string): { db: Db; file: string } {
+    const file = join(mkdtempSync(join(tmpdir(), 'pitwall-tx-')), 'tx.db');
+    const db = openDb(file);
+    db.exec(`CREATE TRIGGER fail_${table} BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'disk I/O error (test)'); END`);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    return { db, file };
+  }
+  const bytes = (db: Db, file: string) => {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    return readFileSync(file);
+  };
+
+  it.each(['results', 'imports'])('a write failing mid-import (into %s) leaves the database byte-identical', (table) => {
+    const { db, file } = failingDb(table);
+    try {
+      const before = bytes(db, file);
+      // results: after races, drivers and others were written; imports: the last write, after everything else
+      expect(() => importData(db, { ergast: ERGAST_DIR })).toThrow(/disk I\/O error \(test\)/);
+      const after = bytes(db, file);
+      expect(after.equals(before)).toBe(true);
+      expect((db.prepare('SELECT COUNT(*) AS n FROM races').get() as { n: number }).n).toBe(0);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -92,4 +92,22 @@ describe('WebSocket transport', () => {
     await expect(q).resolves.toEqual([2024]);
     expect(states).toEqual(['open', 'closed', 'connecting', 'open']);
   });
+
+  it('backs off 250 ms, doubling to at most 5 s while the engine stays away, and starts again at 250 ms once connected', () => {
+    make();
+    /** Fails the newest socket and returns how long until the next one is made. */
+    const delayAfterFailure = (): number => {
+      const n = sockets.length;
+      sockets[n - 1]!.close();
+      let waited = 0;
+      while (sockets.length === n && waited < 60_000) {
+        vi.advanceTimersByTime(1);
+        waited++;
+      }
+      return waited;
+    };
+    expect(Array.from({ length: 8 }, delayAfterFailure)).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000, 5000]);
+    sockets.at(-1)!.open();
+    expect([delayAfterFailure(), delayAfterFailure()]).toEqual([250, 500]);
+  });
 });

@@ -97,3 +97,4 @@ describe('gbdt', () => {
     expect(top / 300).toBeGreaterThan(0.5); // a random pick would get 0.1
   });
 });
+

@@ -1,0 +1,147 @@
+// The timing tower, checked row by row on a whole real race (2023 Bahrain) against the raw lap crossings: at every
+// lap, each car's gap is to the leader on the same lap, its interval to the car directly ahead, lapped cars count
+// the leader's crossings they missed, and DRS range means within 1.0 s of the car ahead with DRS enabled.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TimingSnapshot } from '../../shared/domain.js';
+import type { Db } from '../data/db.js';
+import { sharedDb } from '../../../tests/helpers/db.js';
+import { loadRace, type Race } from './race.js';
+import { snapshotAt } from './snapshot.js';
+
+let db: Db;
+let race: Race;
+beforeAll(() => {
+  db = sharedDb();
+  race = loadRace(db, 2023, 1);
+});
+afterAll(() => db?.close());
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+/** When `driver` crossed the line at the end of lap `n`, from the raw laps. */
+const crossed = (driver: string, n: number) => race.tl.laps.get(driver)!.find((l) => l.lap === n)!.time;
+
+/** Snapshots at each leader crossing and halfway through every lap (cars spread over two laps). */
+function snapshots(): TimingSnapshot[] {
+  const out: TimingSnapshot[] = [];
+  const lt = race.tl.leaderTimes;
+  for (let n = 0; n < lt.length; n++) {
+    out.push(snapshotAt(race.tl, lt[n]!));
+    if (n + 1 < lt.length) out.push(snapshotAt(race.tl, (lt[n]! + lt[n + 1]!) / 2));
+  }
+  return out;
+}
+
+describe('timing tower on every lap of 2023 Bahrain', () => {
+  let all: TimingSnapshot[];
+  beforeAll(() => {
+    all = snapshots();
+  });
+
+  it('covers the race: 57 laps, 20 cars, some lapped', () => {
+    expect(all.length).toBe(2 * 57 - 1);
+    expect(all.at(-1)!.lap).toBe(57);
+    for (const s of all) expect(s.rows).toHaveLength(20);
+    expect(all.some((s) => s.rows.some((r) => r.lapsDown > 0))).toBe(true);
+  });
+
+  it('the leader has no gap or interval; every other car its gap to the leader on the same lap', () => {
+    let checked = 0;
+    for (const s of all) {
+      const [leader, ...rest] = s.rows;
+      expect(leader!.gapToLeader).toBeNull();
+      expect(leader!.interval).toBeNull();
+      for (const r of rest) {
+        if (r.lap === 0) continue;
+        expect(r.gapToLeader, `${r.code} lap ${r.lap}`).toBe(r3(crossed(r.driver, r.lap) - crossed(leader!.driver, r.lap)));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(2000);
+  });
+
+  it('interval = the gap to the car directly ahead on the same lap, for every car on every lap', () => {
+    let checked = 0;
+    for (const s of all) {
+      for (let i = 1; i < s.rows.length; i++) {
+        const r = s.rows[i]!;
+        if (r.lap === 0) continue;
+        const ahead = s.rows[i - 1]!;
+        expect(r.interval, `${r.code} behind ${ahead.code}, lap ${r.lap}`).toBe(r3(crossed(r.driver, r.lap) - crossed(ahead.driver, r.lap)));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(2000);
+    // the interval of P3 is not its gap to the leader
+    const mid = all[60]!;
+    expect(mid.rows[2]!.interval).toBe(r3(mid.rows[2]!.gapToLeader! - mid.rows[1]!.gapToLeader!));
+    expect(mid.rows[2]!.interval).not.toBe(mid.rows[2]!.gapToLeader);
+  });
+
+  it('lapsDown counts the leader crossings made before a car completed its lap', () => {
+    const leaderLaps = (s: TimingSnapshot) => race.tl.laps.get(s.rows[0]!.driver)!;
+    for (const s of all) {
+      for (const r of s.rows.slice(1)) {
+        if (r.lap === 0) continue;
+        const t = crossed(r.driver, r.lap);
+        expect(r.lapsDown, `${r.code} lap ${r.lap}`).toBe(Math.max(0, leaderLaps(s).filter((l) => l.time <= t).length - r.lap));
+      }
+    }
+    // the classification: a car "+N Laps" at the flag (Ergast) is N laps down on the tower, every other finisher 0
+    const final = snapshotAt(race.tl, race.tl.raceEnd);
+    const status = db
+      .prepare(
+        `SELECT d.code, s.status FROM results r JOIN drivers d USING (driver_id) JOIN status s USING (status_id) JOIN races ra USING (race_id)
+         WHERE ra.year = 2023 AND ra.round = 1`,
+      )
+      .all() as { code: string; status: string }[];
+    const down = (st: string) => Number(/^\+(\d+) Laps?$/.exec(st)?.[1] ?? 0);
+    expect(status.filter((x) => down(x.status) > 0).length).toBeGreaterThan(1);
+    for (const { code, status: st } of status) {
+      const row = final.rows.find((r) => r.code === code)!;
+      if (!row.retired) expect(row.lapsDown, `${code} ${st}`).toBe(down(st));
+    }
+  });
+
+  it('DRS range: within 1.0 s of the car ahead on the same lap, with DRS enabled, never for the leader', () => {
+    let inRange = 0;
+    let justOut = 0;
+    for (const s of all) {
+      const drs = race.tl.drsEnabled(s.lap + 1);
+      expect(s.rows[0]!.drsRange).toBe(false);
+      for (const r of s.rows.slice(1)) {
+        const expected = drs && !r.retired && r.lapsDown === 0 && r.interval !== null && r.interval < 1.0;
+        expect(r.drsRange, `${r.code} lap ${r.lap} interval ${r.interval}`).toBe(expected);
+        if (expected) inRange++;
+        if (drs && !r.retired && r.lapsDown === 0 && r.interval !== null && r.interval >= 1.0 && r.interval < 3.0) justOut++;
+      }
+    }
+    expect(inRange).toBeGreaterThan(50);
+    expect(justOut).toBeGreaterThan(50); // 1.0–3.0 s behind: not in range
+    // laps 1–2 and neutralised laps: nobody
+    for (const s of all.filter((x) => !race.tl.drsEnabled(x.lap + 1))) expect(s.rows.some((r) => r.drsRange)).toBe(false);
+    expect(all.filter((x) => !race.tl.drsEnabled(x.lap + 1)).length).toBeGreaterThan(0);
+  });
+
+  it('orders running cars by laps then crossing time, retired cars last, not-yet-started by grid', () => {
+    for (const s of all) {
+      const running = s.rows.filter((r) => !r.retired);
+      expect(s.rows.slice(0, running.length).every((r) => !r.retired)).toBe(true);
+      for (let i = 1; i < running.length; i++) {
+        const a = running[i - 1]!;
+        const b = running[i]!;
+        expect(a.lap).toBeGreaterThanOrEqual(b.lap);
+        if (a.lap === b.lap && b.lap > 0) expect(crossed(a.driver, a.lap)).toBeLessThan(crossed(b.driver, b.lap));
+      }
+      s.rows.forEach((r, i) => expect(r.position).toBe(i + 1));
+    }
+    const start = snapshotAt(race.tl, race.tl.raceStart);
+    expect(start.lap).toBe(0);
+    const grid = db
+      .prepare(
+        `SELECT d.code FROM results r JOIN drivers d USING (driver_id) JOIN races ra USING (race_id)
+         WHERE ra.year = 2023 AND ra.round = 1 AND r.grid > 0 ORDER BY r.grid`,
+      )
+      .all() as { code: string }[];
+    expect(start.rows.slice(0, grid.length).map((r) => r.code)).toEqual(grid.map((g) => g.code));
+  });
+});
