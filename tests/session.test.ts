@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { EventName, WireMessage } from '../src/shared/api.js';
 import type { CommentaryLine } from '../src/shared/domain.js';
-import { closeEngine, createEngine } from '../src/main/engine/engine.js';
-import { Session, type Engine } from '../src/main/engine/session.js';
-import { dispatch } from '../src/main/engine/handlers.js';
+import { closeEngine, createEngine } from '../src/main/engine/host/engine.js';
+import { Session, type Engine } from '../src/main/engine/kernel/session.js';
+import { dispatch } from '../src/main/engine/host/handlers.js';
 import { startServer, type RunningServer } from '../src/main/server/server.js';
 import { dbCopy } from './helpers/db.js';
 
@@ -29,7 +29,7 @@ async function client(url: string) {
   ws.on('message', (d) => {
     const m = JSON.parse(String(d)) as WireMessage;
     if (m.kind === 'event') events.push({ name: m.name, payload: m.payload });
-    else if (m.kind === 'result') pending.get(m.id)?.(m);
+    else if (m.kind === 'result' && m.id !== null) pending.get(m.id)?.(m);
   });
   let id = 0;
   const call = async (method: string, args?: unknown): Promise<unknown> => {
@@ -39,7 +39,7 @@ async function client(url: string) {
       ws.send(JSON.stringify({ kind: 'call', id: n, method, args }));
     });
     if (m.kind !== 'result') throw new Error('not a result');
-    if (!m.ok) throw new Error(m.error);
+    if (!m.ok) throw new Error(m.error.message);
     return m.value;
   };
   const lines = () => events.filter((e) => e.name === 'commentary:line').map((e) => e.payload as CommentaryLine);
