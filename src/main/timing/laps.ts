@@ -104,7 +104,10 @@ export function deriveLaps(streams: Record<string, StreamUpdate[]>): TimingLap[]
       const line = isObj(lines) ? (lines as Obj)[num] : undefined;
       // A lap just counted may get its time and last sector a moment later, in a message of its own.
       let c = closing.get(num);
-      if (c && u.offsetMs > c.until) closing.delete(num), (c = undefined);
+      if (c && u.offsetMs > c.until) {
+        closing.delete(num);
+        c = undefined;
+      }
       const lastUp = isObj(up.LastLapTime) ? secs(up.LastLapTime.Value) : null;
       const pbNow = isObj(line) && isObj(line.LastLapTime) && line.LastLapTime.PersonalFastest === true;
       if (c && lastUp !== null) {
