@@ -40,7 +40,7 @@ const secs = (v: unknown): number | null => {
 /** TimingAppData counts a lap on the tyre about a second after TimingData counts the lap: wait this long for it. */
 const TYRE_LAG_MS = 5000;
 /** How long after the lap count a lap's own time and last sector may still arrive. */
-const CLOSE_MS = 3000;
+const CLOSE_MS = 5000;
 
 interface Open {
   sectors: (number | null)[];
@@ -127,7 +127,9 @@ export function deriveLaps(streams: Record<string, StreamUpdate[]>): TimingLap[]
       if (isObj(line) && n !== null && n > (before!.get(num) ?? 0)) {
         const e = early.get(num);
         early.delete(num);
-        const time = lastUp ?? (e && u.offsetMs - e.at <= CLOSE_MS ? e.t : null);
+        // A time shown during this lap before its count is this lap's: on an in-lap the car crosses the line in the
+        // pit lane and the count follows only at pit exit.
+        const time = lastUp ?? e?.t ?? null;
         const lap: TimingLap = {
           driver_number: Number(num),
           driver: null,

@@ -61,13 +61,15 @@ export function parseJsonStream(text: string, topic: string, source: string): St
     if (l.endsWith('\r')) l = l.slice(0, -1);
     if (l.charCodeAt(0) === 0xfeff) l = l.slice(1);
     if (l.trim() === '') continue;
+    const cut = i === lines.length - 1 ? ' (last line cut off: truncated stream?)' : '';
     const offsetMs = parseOffset(l);
+    if (offsetMs === null && cut) throw new TimingError(`line without an offset${cut}`, source, i + 1);
     if (offsetMs === null) throw new TimingError(`expected "HH:MM:SS.mmm" then JSON, found "${l.slice(0, 24)}"`, source, i + 1);
     let data: unknown;
     try {
       data = JSON.parse(l.slice(12));
     } catch (e) {
-      throw new TimingError(`malformed JSON (${(e as Error).message}; truncated stream?)`, source, i + 1);
+      throw new TimingError(`malformed JSON (${(e as Error).message})${cut}`, source, i + 1);
     }
     out.push({ offsetMs, data: decodePayload(topic, data, source, i + 1).data });
   }

@@ -59,7 +59,7 @@ describe('archive streams', () => {
   it('names the source and line of malformed JSON, a truncated last line and a line without an offset', () => {
     const src = 'http://127.0.0.1/static/2020/x/TimingData.jsonStream';
     expect(() => parseJsonStream('00:00:01.000{"a":1}\n00:00:02.000{"a":', 'TimingData', src)).toThrow(
-      new RegExp(`^${src.replace(/[./]/g, '\\$&')}, line 2: malformed JSON .*truncated stream`),
+      new RegExp(`^${src.replace(/[./]/g, '\\$&')}, line 2: malformed JSON .*last line cut off: truncated stream`),
     );
     expect(() => parseJsonStream('{"a":1}\n', 'TimingData', src)).toThrow(/line 1: expected "HH:MM:SS.mmm" then JSON/);
   });
@@ -100,9 +100,10 @@ describe('laps derived from the merged streams', () => {
   });
   it('marks the in-lap, the out-lap and the new stint around a stop, and the VSC in the track status', () => {
     const ham = laps.filter((l) => l.driver === 'HAM');
+    expect(ham[3]!.lap_time_s).toBe(149.107);
     expect(ham.slice(2, 6).map((l) => [l.lap_number, l.pit_in, l.pit_out, l.stint, l.compound, l.tyre_life, l.fresh_tyre])).toEqual([
       [3, false, false, 1, 'SOFT', 2, true],
-      [4, true, false, 1, 'SOFT', 3, true],
+      [4, true, false, 1, 'SOFT', 3, true], // the in-lap: its time shows at the line in the pit lane, the count at pit exit
       [5, false, true, 2, 'SOFT', 4, false],
       [6, false, false, 2, 'SOFT', 5, false],
     ]);
