@@ -97,12 +97,16 @@ export interface GetOptions {
   reuse?: boolean;
   /** Whether to keep this response in the cache (e.g. not an empty result that will fill in later). Default: keep. */
   keep?: (body: string) => boolean;
+  /** Cache a 404 too (a file the archive will never have), so re-runs and --offline know it is absent. */
+  keepMissing?: boolean;
 }
 
 interface CacheEntry {
   url: string;
   fetchedAt: string;
   body: string;
+  /** Set for a cached 404. */
+  status?: number;
 }
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -122,22 +126,22 @@ export class HttpClient {
     return join(this.opts.cacheDir, h.slice(0, 2), `${h.slice(2, 24)}.json`);
   }
 
-  private readCache(url: string): string | undefined {
+  private readCache(url: string): CacheEntry | undefined {
     const f = this.cacheFile(url);
     if (!existsSync(f)) return undefined;
     try {
       const e = JSON.parse(readFileSync(f, 'utf8')) as CacheEntry;
-      return e.url === url ? e.body : undefined;
+      return e.url === url ? e : undefined;
     } catch {
       return undefined; // a torn or foreign file: fetch again
     }
   }
 
-  private writeCache(url: string, body: string): void {
+  private writeCache(url: string, body: string, status?: number): void {
     const f = this.cacheFile(url);
     mkdirSync(join(f, '..'), { recursive: true });
     const tmp = `${f}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ url, fetchedAt: new Date().toISOString(), body } satisfies CacheEntry));
+    writeFileSync(tmp, JSON.stringify({ url, fetchedAt: new Date().toISOString(), body, status } satisfies CacheEntry));
     renameSync(tmp, f); // atomic: an interrupted run never leaves half a response
   }
 
@@ -148,11 +152,18 @@ export class HttpClient {
       if (hit !== undefined) {
         this.stats.cached++;
         this.opts.onRequest?.({ url, cached: true, attempt: 0 });
-        return hit;
+        if (hit.status === 404) throw new SourceError(`${this.opts.source}: HTTP 404 Not Found (cached)`, url, 404);
+        return hit.body;
       }
     }
     if (this.opts.offline) throw new SourceError(`${this.opts.source}: offline and no cached response`, url);
-    const body = await this.fetchWithRetry(url);
+    let body: string;
+    try {
+      body = await this.fetchWithRetry(url);
+    } catch (e) {
+      if (o.keepMissing && e instanceof SourceError && e.status === 404) this.writeCache(url, '', 404);
+      throw e;
+    }
     if (o.keep?.(body) ?? true) this.writeCache(url, body);
     return body;
   }

@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
 import type { UpdateProgress, UpdateReport } from '../../update/update.js';
+import type { SessionGroup } from '../../update/f1archive.js';
 
 /** A bar with ETA on a TTY (cli-progress), a plain line per race otherwise. Writes to stderr. */
 function progressDrawer(): { draw(p: UpdateProgress): void; stop(): void } {
@@ -35,20 +36,27 @@ export const command: Command = {
   name: 'update',
   summary: 'pull races the database lacks from Jolpica (the Ergast successor): results, qualifying, sprint, pit stops, laps',
   usage:
-    'pitwall update [--source jolpica] [--season 2025] [--round N] [--base-url URL] [--offline] [--refresh] [--json]\n' +
-    '  (no --season: every missing race of the current and the previous season)',
+    'pitwall update [--source jolpica|f1-archive] [--season 2025] [--round N] [--sessions race,qualifying] [--base-url URL]\n' +
+    '               [--offline] [--refresh] [--json]\n' +
+    '  (no --season: every missing race of the current and the previous season; no --source: Jolpica, then the archive)',
   options: [
-    { name: 'source', type: 'string', description: 'jolpica (f1-archive and openf1 are not built yet)', default: 'jolpica' },
+    { name: 'source', type: 'string', description: 'jolpica | f1-archive (default: both; openf1 is not built yet)' },
+    { name: 'sessions', type: 'string', description: 'f1-archive sessions: race,sprint,qualifying,practice (default: all)' },
     { name: 'season', type: 'number', description: 'season to update (default: the current and the previous one)' },
     { name: 'round', type: 'number', description: 'only this round' },
-    { name: 'base-url', type: 'string', description: 'API root (default https://api.jolpi.ca/ergast/f1)' },
+    { name: 'base-url', type: 'string', description: 'API root (default https://api.jolpi.ca/ergast/f1, https://livetiming.formula1.com/static)' },
     { name: 'offline', type: 'boolean', description: 'no network: replay the raw-response cache beside the database' },
     { name: 'refresh', type: 'boolean', description: 'fetch again races the database already has results for' },
   ],
   async run(ctx) {
-    const source = String(ctx.opts.source);
-    if (source !== 'jolpica')
-      throw new UsageError(`--source ${source} is not available yet: only jolpica is built (f1-archive and openf1 are planned)`);
+    const source = ctx.opts.source === undefined ? undefined : String(ctx.opts.source);
+    if (source !== undefined && source !== 'jolpica' && source !== 'f1-archive')
+      throw new UsageError(`--source ${source} is not available: jolpica or f1-archive (openf1 is planned)`);
+    if (source === undefined && ctx.opts['base-url'] !== undefined) throw new UsageError('--base-url needs --source');
+    const { SESSION_GROUPS, updateFromArchive } = await import('../../update/f1archive.js');
+    const sessions = ctx.opts.sessions === undefined ? undefined : String(ctx.opts.sessions).split(',').map((x) => x.trim());
+    const badSession = sessions?.find((x) => !(SESSION_GROUPS as string[]).includes(x));
+    if (badSession !== undefined) throw new UsageError(`--sessions: "${badSession}" is not one of ${SESSION_GROUPS.join(', ')}`);
     const year = new Date().getUTCFullYear();
     const seasons = ctx.opts.season !== undefined ? [Number(ctx.opts.season)] : [year - 1, year];
     if (seasons.some((s) => !Number.isInteger(s) || s < 1950 || s > year + 1)) throw new UsageError(`--season must be a year from 1950 to ${year + 1}`);
@@ -63,17 +71,21 @@ export const command: Command = {
     process.once('SIGINT', onInt);
     const drawer = progressDrawer();
     let report: UpdateReport;
+    const common = {
+      seasons,
+      round: ctx.opts.round as number | undefined,
+      baseUrl: ctx.opts['base-url'] as string | undefined,
+      offline: Boolean(ctx.opts.offline),
+      refresh: Boolean(ctx.opts.refresh),
+      dbFile: ctx.dbFile,
+      signal: abort.signal,
+      onProgress: (p: UpdateProgress) => drawer.draw(p),
+    };
     try {
-      report = await updateFromJolpica(db, {
-        seasons,
-        round: ctx.opts.round as number | undefined,
-        baseUrl: ctx.opts['base-url'] as string | undefined,
-        offline: Boolean(ctx.opts.offline),
-        refresh: Boolean(ctx.opts.refresh),
-        dbFile: ctx.dbFile,
-        signal: abort.signal,
-        onProgress: (p) => drawer.draw(p),
-      });
+      const runs: UpdateReport[] = [];
+      if (source !== 'f1-archive') runs.push(await updateFromJolpica(db, common));
+      if (source !== 'jolpica') runs.push(await updateFromArchive(db, { ...common, sessions: sessions as SessionGroup[] | undefined }));
+      report = runs.length === 1 ? runs[0]! : sumReports(runs);
     } catch (e) {
       if (abort.signal.aborted) return 130;
       throw e;
@@ -81,7 +93,7 @@ export const command: Command = {
       drawer.stop();
       process.off('SIGINT', onInt);
     }
-    if (report.races) {
+    if (report.races || report.laps) {
       const after = await (await import('../../update/after.js')).afterUpdate(db);
       if (after.outcomes) ctx.log(`update: ${after.outcomes.joined} logged prediction(s) joined to their outcomes`);
       if (after.features) ctx.log(`update: feature store materialized in ${after.features.seconds.toFixed(1)} s`);
@@ -93,3 +105,11 @@ export const command: Command = {
     );
   },
 };
+
+function sumReports(rs: UpdateReport[]): UpdateReport {
+  const out: UpdateReport = { ...rs[0]!, source: rs.map((r) => r.source).join('+') };
+  for (const r of rs.slice(1))
+    for (const k of ['races', 'results', 'qualifying', 'pit_stops', 'laps', 'requests', 'cached'] as const) out[k] += r[k];
+  out.races = Math.max(...rs.map((r) => r.races));
+  return out;
+}
