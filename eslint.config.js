@@ -22,10 +22,11 @@ export const FLOORS = {
   strategy: ['tyres', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
   replay: ['data', 'race', 'util', 'engine/kernel'],
   commentary: ['replay', 'data', 'race', 'util', 'engine/kernel'],
-  update: ['monitoring', 'features', 'data', 'race', 'util'],
-  'engine/host': ['update', 'commentary', 'replay', 'strategy', 'training', 'models', 'monitoring', 'tyres', 'features', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
+  timing: ['data', 'race', 'util'],
+  update: ['timing', 'monitoring', 'features', 'data', 'race', 'util'],
+  'engine/host': ['timing', 'update', 'commentary', 'replay', 'strategy', 'training', 'models', 'monitoring', 'tyres', 'features', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
   server: ['engine/host', 'engine/kernel', 'monitoring', 'data', 'util'],
-  cli: ['server', 'engine/host', 'update', 'commentary', 'replay', 'strategy', 'training', 'models', 'monitoring', 'tyres', 'features', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
+  cli: ['server', 'engine/host', 'timing', 'update', 'commentary', 'replay', 'strategy', 'training', 'models', 'monitoring', 'tyres', 'features', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
   app: ['engine/host', 'engine/kernel', 'data', 'util'],
 };
 

@@ -10,6 +10,7 @@ import { command as modelsCommand } from './models.js';
 import { command as monitorCommand } from './monitor.js';
 import { command as replayCommand } from './replay.js';
 import { command as resultsCommand } from './results.js';
+import { command as secretsCommand } from './secrets.js';
 import { command as serveCommand } from './serve.js';
 import { command as statusCommand } from './status.js';
 import { command as strategyCommand } from './strategy.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   monitorCommand,
   replayCommand,
   resultsCommand,
+  secretsCommand,
   serveCommand,
   statusCommand,
   strategyCommand,
