@@ -31,7 +31,8 @@ export const ARGS = {
   replayPlay: none,
   replayPause: none,
   replaySeek: z.strictObject({ lap }),
-  replaySetSpeed: z.strictObject({ speed: z.number().min(0.1).max(1000) }),
+  // 0 = as fast as possible (the clock's max speed)
+  replaySetSpeed: z.strictObject({ speed: z.union([z.literal(0), z.number().min(0.1).max(1000)]) }),
   replaySnapshot: none,
   replayEvents: z.strictObject({ sinceLap: lap.optional() }),
   commentarySince: z.strictObject({ since: z.string().max(64).optional() }),
