@@ -23,7 +23,7 @@ export interface WorkerError {
 }
 export type WorkerReply =
   | { kind: 'ready' }
-  | { kind: 'result'; id: number; value: PitRecommendation }
+  | { kind: 'result'; id: number; value: PitRecommendation | null }
   | { kind: 'error'; id: number; error: WorkerError };
 
 const port = parentPort;

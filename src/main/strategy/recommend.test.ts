@@ -6,7 +6,7 @@ import { Engine, Session } from '../engine/kernel/session.js';
 
 describe('live pit recommendation', () => {
   it('2023 Bahrain lap 20 for Verstappen: a headline, ranked plans with the DP remainder, counterfactuals', async () => {
-    const r = await recommend(sharedDb(), { season: 2023, round: 1, lap: 20, driver: 'max_verstappen', seeds: 40 });
+    const r = (await recommend(sharedDb(), { season: 2023, round: 1, lap: 20, driver: 'max_verstappen', seeds: 40 }))!;
     expect(r.driver).toBe('max_verstappen');
     expect(['stay', 'pit_soft', 'pit_medium', 'pit_hard']).toContain(r.action);
     expect(r.headline).toMatch(/^(Stay out|Box now for (SOFT|MEDIUM|HARD)): \+\d+\.\d s expected, P\d+ → P\d+ with \d+ %$/);
