@@ -76,7 +76,7 @@ export function fieldPaceOptions(
     return (c && byCompound.get(c)) || all;
   };
   const egoSample = sampleOf(car);
-  const missing = candidates.filter((c) => !byCompound.get(c)?.length);
+  const missing = candidates.filter((c) => !byCompound.get(c)?.length && c !== s.tyre[car]);
   if (!egoSample.length || horizon < 1) return { horizon: Math.max(0, horizon), options: [], missing: [...candidates] };
   const offered = candidates.filter((c) => byCompound.get(c)?.length);
   const rnd = seededRng(5000);
