@@ -137,12 +137,17 @@ describe('App', () => {
       strategyRecommend: () => ({
         driver: 'ver',
         lap: 1,
+        state: { completedLaps: 0, position: 4, compound: 'MEDIUM', tyreAge: 0, stintLaps: 0, stops: 0, trackState: 'green', fieldOnWet: 0 },
         action: 'pit_hard',
         headline: 'Box now for HARD: +1.8 s',
+        basis: 'race-sim',
         gain: 1.8,
+        gainRange: { p10: 0.4, p90: 3.1 },
         positionFrom: 4,
         positionTo: 3,
         probability: 0.62,
+        position: { expected: 3.4, p10: 3, p90: 4, distribution: [{ position: 3, share: 0.62 }, { position: 4, share: 0.38 }] },
+        notes: [],
         plans: [
           {
             label: 'Box lap 2 → HARD',

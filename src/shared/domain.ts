@@ -176,23 +176,54 @@ export interface StintForecast {
 
 export interface StrategyPlanOption {
   label: string; // e.g. "Box lap 24 → HARD"
-  stops: { lap: number; compound: DryCompound }[];
-  expectedTime: number; // s, remaining race
+  stops: { lap: number; compound: RaceCompound }[]; // never before the lap asked
+  expectedTime: number; // s, remaining race (field-pace basis: over its horizon)
   deltaToBest: number;
-  expectedPosition: number;
+  expectedPosition: number; // mean, unrounded (1.3, not 1)
 }
 
+export type PitAction = 'stay' | 'pit_soft' | 'pit_medium' | 'pit_hard' | 'pit_inter' | 'pit_wet';
+
+/** The car and race state a recommendation was computed for: the card compares it with the tower. */
+export interface PitAdviceState {
+  completedLaps: number; // laps done before the lap asked (lap − 1): the state the simulation starts from
+  position: number;
+  compound: Compound;
+  tyreAge: number;
+  stintLaps: number; // laps run on this set in this race
+  stops: number;
+  trackState: TrackState; // of the last completed lap
+  fieldOnWet: number; // share (0–1) of running cars on INTERMEDIATE/WET on that lap
+}
+
+/**
+ * Pit advice for `driver` deciding on lap `lap` ("box now" = pit in at the end of lap `lap`).
+ * `strategyRecommend` returns null when there is nothing left to decide: the car is out of the race (retired by
+ * then) or `lap` is the race's last lap (finished). The card tells which from the tower row (`retired`) and
+ * `totalLaps` (see renderer/views/StrategyCard.tsx `noAdviceReason`).
+ */
 export interface PitRecommendation {
   driver: string;
-  lap: number;
-  action: 'stay' | 'pit_soft' | 'pit_medium' | 'pit_hard';
-  headline: string; // "Box now for HARD: +1.8 s expected, P4 → P3 with 62 %"
-  gain: number;
+  lap: number; // the lap asked
+  state: PitAdviceState;
+  action: PitAction;
+  /** "Box now for HARD: +1.8 s expected, P4 → P3 with 62 %"; "Stay out" also when the gain is inside its p10–p90. */
+  headline: string;
+  /**
+   * How the options were valued: 'race-sim' (Monte-Carlo whole-field simulation, dry compounds) or 'field-pace'
+   * (wet or mixed conditions: the field's recent lap times per compound over a short horizon, see recommend.ts).
+   */
+  basis: 'race-sim' | 'field-pace';
+  gain: number; // s, mean advantage of the best option over the best option of the other kind (stay vs box)
+  gainRange: { p10: number; p90: number }; // of that advantage over the runs
   positionFrom: number;
-  positionTo: number;
-  probability: number;
+  positionTo: number; // most likely finishing position of the recommended option
+  probability: number; // share of runs finishing positionTo or better (never exactly 0 or 1)
+  /** Finishing position of the recommended option over the runs. */
+  position: { expected: number; p10: number; p90: number; distribution: { position: number; share: number }[] };
   plans: StrategyPlanOption[];
   counterfactuals: string[];
+  notes: string[]; // e.g. "stint limit 18 laps per set", "slicks not offered: 80 % of the field on wet tyres"
 }
 
 export interface ModelSummary {

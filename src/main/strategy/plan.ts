@@ -13,6 +13,8 @@ export interface CarState {
   compound: number;
   age: number; // laps completed on the current set
   ruleMet: boolean;
+  /** Race laps run on the current set (differs from `age` for a used set); only read under a stint limit. */
+  stintLaps?: number;
 }
 
 export interface PlanResult {
@@ -43,14 +45,18 @@ export const startState = (m: RaceModel, car: number): CarState => ({
   compound: m.startCompound[car]!,
   age: m.startAge[car]! - 1,
   ruleMet: m.wet,
+  stintLaps: 0,
 });
 
 /**
  * DP optimum over every sequence of stay / pit-for-compound decisions from `s` to the flag.
  * `status` (optional, [lap]) is the track status assumed for each remaining lap.
+ * Under a stint limit (`m.maxStintLaps`) no set runs more race laps than the limit: fresh sets through the table,
+ * the current set (whose age may include laps before the race) through an explicit first stop by its deadline.
  */
 export function dpOptimum(m: RaceModel, car: number, s: CarState, status?: ArrayLike<number>): PlanResult {
   const N = m.nLaps;
+  const cap = m.maxStintLaps ?? 0;
   const A = N + s.age + 2; // age axis
   const idx = (L: number, c: number, a: number, r: number): number => ((L * 3 + c) * A + a) * 2 + r;
   const V = new Float64Array((N + 2) * 3 * A * 2).fill(INF);
@@ -58,13 +64,15 @@ export function dpOptimum(m: RaceModel, car: number, s: CarState, status?: Array
   for (let c = 0; c < 3; c++) for (let a = 0; a < A; a++) {
     V[idx(N, c, a, 1)] = 0;
   }
+  const statusAt = (L: number): number => (status ? (status[L] ?? GREEN) : GREEN);
   for (let L = N; L > s.lap; L--) {
-    const st = status ? (status[L] ?? GREEN) : GREEN;
+    const st = statusAt(L);
     const pit = pitCost(m, st);
     // state at the start of lap L: (c, a = laps on set, r)
     for (let c = 0; c < 3; c++) {
       for (let a = 0; a + 1 < A; a++) {
-        const lc = lapCost(m, car, L, c, a + 1, st);
+        // past the stint limit this lap cannot be run on the set at all (the stop comes at the end of lap `cap`)
+        const lc = cap && a + 1 > cap ? INF : lapCost(m, car, L, c, a + 1, st);
         for (let r = 0; r < 2; r++) {
           let best = lc + V[idx(L, c, a + 1, r)]!;
           let arg = 0;
@@ -86,8 +94,44 @@ export function dpOptimum(m: RaceModel, car: number, s: CarState, status?: Array
   }
   const stops: Stop[] = [];
   let c = s.compound, a = Math.min(s.age, A - 2), r = s.ruleMet ? 1 : 0;
-  const time = V[idx(s.lap, c, a, r)]!;
-  for (let L = s.lap + 1; L <= N; L++) {
+  let time = V[idx(s.lap, c, a, r)]!;
+  let from = s.lap + 1;
+  if (cap) {
+    // the current set: stay on it until at most `deadline`, then the table from a fresh set
+    const deadline = s.lap + Math.max(1, cap - (s.stintLaps ?? s.age));
+    let acc = 0;
+    let best = INF, bestLap = 0, bestC = -1;
+    for (let L = s.lap + 1; L <= Math.min(N, deadline); L++) {
+      const st = statusAt(L);
+      acc += lapCost(m, car, L, c, s.age + (L - s.lap), st);
+      if (L === N) {
+        if (r === 1 && acc < best) {
+          best = acc;
+          bestLap = L;
+          bestC = -1;
+        }
+        break;
+      }
+      for (let c2 = 0; c2 < 3; c2++) {
+        const r2 = r === 1 || c2 !== c ? 1 : 0;
+        const v = acc + pitCost(m, st) + V[idx(L, c2, 0, r2)]!;
+        if (v < best - 1e-9) {
+          best = v;
+          bestLap = L;
+          bestC = c2;
+        }
+      }
+    }
+    time = best;
+    if (bestC >= 0) {
+      stops.push({ lap: bestLap, compound: bestC });
+      r = r === 1 || bestC !== c ? 1 : 0;
+      c = bestC;
+      a = 0;
+      from = bestLap + 1;
+    } else from = N + 1;
+  }
+  for (let L = from; L <= N; L++) {
     const ch = choice[idx(L - 1, c, a, r)]!;
     if (ch > 0) {
       stops.push({ lap: L, compound: ch - 1 });

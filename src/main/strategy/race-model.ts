@@ -9,6 +9,7 @@ import { compoundIndex } from '../race/compounds.js';
 import { median, quantile } from '../util/stats.js';
 import { worstState } from '../race/track-status.js';
 import { FUEL_S_PER_KG, START_FUEL_KG } from '../race/fuel.js';
+import { maxStintLaps } from '../race/tyre-rules.js';
 
 export const MAX_STOPS = 6;
 export const GREEN = 0, SC = 1, VSC = 2, RED = 3;
@@ -60,6 +61,7 @@ export interface RaceModel {
   track: TrackParams;
   events: EventRates;
   fuelSensPerLap: number; // s per lap of fuel carried (fuel burnt evenly)
+  maxStintLaps: number | null; // most race laps one set may run (race/tyre-rules.ts), null when unlimited
 }
 
 interface LapDbRow {
@@ -335,6 +337,7 @@ export async function buildRaceModel(db: Db, season: number, round: number, opts
     track: tum,
     events: eventRates(db, race.circuit_ref, season),
     fuelSensPerLap,
+    maxStintLaps: maxStintLaps(season, round),
   };
 
   // track status per lap: as reported by the majority of the cars on that lap (lapped cars see it a lap early)

@@ -20,7 +20,7 @@ export const WORKER_ENTRY = new URL('./recommend-worker.js', import.meta.url);
 interface Pending {
   id: number;
   args: RecommendArgs;
-  resolve(v: PitRecommendation): void;
+  resolve(v: PitRecommendation | null): void;
   reject(e: Error): void;
 }
 
@@ -54,7 +54,7 @@ export class Recommender {
   }
 
   /** Queued behind earlier calls; rejects with the worker's error (a DataError stays a DataError). */
-  recommend(args: RecommendArgs): Promise<PitRecommendation> {
+  recommend(args: RecommendArgs): Promise<PitRecommendation | null> {
     const run = this.tail.then(() => this.runOne(args));
     this.tail = run.catch(() => undefined);
     return run;
@@ -69,11 +69,11 @@ export class Recommender {
     if (w) await w.terminate();
   }
 
-  private runOne(args: RecommendArgs): Promise<PitRecommendation> {
+  private runOne(args: RecommendArgs): Promise<PitRecommendation | null> {
     if (this.closed) return Promise.reject(new Error('strategy recommendation cancelled: the engine is closing'));
     if (!this.entry || this.broken) return recommend(this.db, args);
     const w = this.worker ?? this.start(this.entry);
-    return new Promise<PitRecommendation>((resolve, reject) => {
+    return new Promise<PitRecommendation | null>((resolve, reject) => {
       this.pending = { id: this.nextId++, args, resolve, reject };
       w.ref(); // busy: a CLI awaiting the answer must not exit under it
       w.postMessage({ id: this.pending.id, args } satisfies WorkerJob);

@@ -64,7 +64,7 @@ describe('strategy recommendation worker', () => {
     await new Promise((ok) => setTimeout(ok, 50));
     await r.thread!.terminate();
     await expect(dying).rejects.toThrow(/strategy worker exited with code 1 before answering/);
-    expect((await r.recommend({ ...ARGS, seeds: 5 })).lap).toBe(20);
+    expect((await r.recommend({ ...ARGS, seeds: 5 }))?.lap).toBe(20);
     await r.close();
   });
 
@@ -74,7 +74,7 @@ describe('strategy recommendation worker', () => {
     const engine = createEngine({ db: file });
     const r = recommender(engine, BUILT_ENTRY);
     expect(recommender(engine)).toBe(r);
-    expect((await r.recommend({ ...ARGS, seeds: 5 })).driver).toBe('max_verstappen');
+    expect((await r.recommend({ ...ARGS, seeds: 5 }))?.driver).toBe('max_verstappen');
     const thread = r.thread!;
     await closeEngine(engine);
     expect(thread.threadId).toBe(-1);
@@ -85,7 +85,7 @@ describe('strategy recommendation worker', () => {
     expect(WORKER_ENTRY.pathname).toMatch(/src\/main\/strategy\/recommend-worker\.js$/);
     const engine = new Engine(db, sharedDbPath());
     const r = recommender(engine);
-    expect((await r.recommend({ ...ARGS, seeds: 5 })).lap).toBe(20);
+    expect((await r.recommend({ ...ARGS, seeds: 5 }))?.lap).toBe(20);
     expect(r.thread).toBeNull();
   });
 });

@@ -18,7 +18,7 @@ export interface WorkerJob {
 export type WorkerError = WireError & { stack?: string };
 export type WorkerReply =
   | { kind: 'ready' }
-  | { kind: 'result'; id: number; value: PitRecommendation }
+  | { kind: 'result'; id: number; value: PitRecommendation | null }
   | { kind: 'error'; id: number; error: WorkerError };
 
 const port = parentPort;

@@ -6,7 +6,7 @@ import { Engine, Session } from '../engine/kernel/session.js';
 
 describe('live pit recommendation', () => {
   it('2023 Bahrain lap 20 for Verstappen: a headline, ranked plans with the DP remainder, counterfactuals', async () => {
-    const r = await recommend(sharedDb(), { season: 2023, round: 1, lap: 20, driver: 'max_verstappen', seeds: 40 });
+    const r = (await recommend(sharedDb(), { season: 2023, round: 1, lap: 20, driver: 'max_verstappen', seeds: 40 }))!;
     expect(r.driver).toBe('max_verstappen');
     // six laps after his first stop (lap 14), leading: another stop now would only lose time
     expect(r.action).toBe('stay');

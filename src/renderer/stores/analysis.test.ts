@@ -35,6 +35,21 @@ describe('analysis store', () => {
     expect(c.calls.filter((x) => x.method === 'stintForecast')).toHaveLength(6);
   });
 
+  it('while playing, a change of the car’s state (a stop, a flag) asks for new advice at once, not after the gap', async () => {
+    vi.useFakeTimers();
+    const c = fakeClient();
+    const s = createAnalysisStore(c.api, 8000);
+    const laps = () => c.calls.filter((x) => x.method === 'strategyRecommend').map((x) => (x.args as { lap: number }).lap);
+    s.getState().refresh(key(15), true, 'MEDIUM|0|false|green');
+    await vi.advanceTimersByTimeAsync(1000);
+    s.getState().refresh(key(16), true, 'MEDIUM|0|false|green');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(laps()).toEqual([15]); // same state: throttled
+    s.getState().refresh(key(17), true, 'HARD|1|false|green');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(laps()).toEqual([15, 17]); // the stop on lap 16: at once
+  });
+
   it('an engine error becomes the panel’s message, not an exception', async () => {
     const c = fakeClient({
       tyreCurves: () => {

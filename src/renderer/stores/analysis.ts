@@ -22,8 +22,11 @@ export interface AnalysisState {
   strategyError: string | null;
   loadCurves(circuit: string): Promise<void>;
   reset(): void;
-  /** Forecast now; strategy at once for a new driver or race, else throttled (playing) or debounced (paused). */
-  refresh(key: AnalysisKey, playing: boolean): void;
+  /**
+   * Forecast now; strategy at once for a new driver or race or a change of the car's state (`carState`: its compound,
+   * stops, retirement and the flag, as the tower shows them), else throttled (playing) or debounced (paused).
+   */
+  refresh(key: AnalysisKey, playing: boolean, carState?: string): void;
 }
 
 /** Runs `fn` for the newest key only: while one call is in flight, later keys replace each other. */
@@ -73,9 +76,9 @@ export function createAnalysisStore(api: PitwallClient, strategyGapMs = STRATEGY
     let lastRun = -Infinity;
     let lastWho = '';
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const throttledStrategy = (k: AnalysisKey, playing: boolean) => {
+    const throttledStrategy = (k: AnalysisKey, playing: boolean, carState = '') => {
       clearTimeout(timer);
-      const who = `${k.season}-${k.round}-${k.driver}`;
+      const who = `${k.season}-${k.round}-${k.driver}|${carState}`;
       // Same driver: at most one per gap while playing; when paused, wait until lap stepping settles.
       const wait =
         who !== lastWho
@@ -113,9 +116,9 @@ export function createAnalysisStore(api: PitwallClient, strategyGapMs = STRATEGY
         lastWho = '';
         set({ circuit: null, curves: [], curvesError: null, forecast: null, recommendation: null, forecastError: null, strategyError: null });
       },
-      refresh(k, playing) {
+      refresh(k, playing, carState) {
         forecast(k);
-        throttledStrategy(k, playing);
+        throttledStrategy(k, playing, carState);
       },
     };
   });

@@ -61,9 +61,12 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
       const key = `${race}|${s.selectedDriver}|${lap}`;
       if (key === lastKey) return;
       lastKey = key;
+      // advice is recomputed at once when the car's state changes (a stop, new tyres, retirement, a flag)
+      const row = s.snapshot?.rows.find((r) => r.driver === s.selectedDriver);
+      const carState = row ? `${row.compound}|${row.pitStops}|${row.retired}|${s.snapshot?.trackState}` : '';
       analysis
         .getState()
-        .refresh({ season: s.info.season, round: s.info.round, driver: s.selectedDriver, lap }, s.playing);
+        .refresh({ season: s.info.season, round: s.info.round, driver: s.selectedDriver, lap }, s.playing, carState);
     }),
   );
 

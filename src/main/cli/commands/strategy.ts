@@ -102,10 +102,16 @@ const recommendCmd: Command = {
       lap: numberArg(ctx, 'lap'),
       seeds: Number(ctx.opts.seeds ?? 200),
     });
+    if (!r) {
+      ctx.print(null, 'No advice: the car is out of the race by then, or it is the last lap');
+      return;
+    }
     ctx.print(
       r,
       [
         r.headline,
+        `  gain p10–p90 ${r.gainRange.p10.toFixed(1)} to ${r.gainRange.p90.toFixed(1)} s; position P${r.position.expected.toFixed(1)} (p10–p90 P${r.position.p10}–P${r.position.p90}); ${r.basis}`,
+        ...r.notes.map((n) => `  ! ${n}`),
         ...r.plans.map((p) => `  ${p.deltaToBest === 0 ? '*' : ' '} ${p.label.padEnd(48)} +${p.deltaToBest.toFixed(1)} s  P${p.expectedPosition.toFixed(1)}`),
         ...r.counterfactuals.map((c) => `  · ${c}`),
       ].join('\n'),

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import type { TimingSnapshot } from '../../shared/domain.js';
+import { noAdviceReason } from './StrategyCard.js';
+
+const snap = (lap: number, retired: boolean): TimingSnapshot =>
+  ({ lap, totalLaps: 57, rows: [{ driver: 'leclerc', code: 'LEC', retired }] }) as unknown as TimingSnapshot;
+
+describe('strategy card: why there is no advice', () => {
+  it('names a retired car and a finished race; none while the car runs', () => {
+    expect(noAdviceReason(snap(41, true), 'leclerc')).toMatch(/LEC is out of the race/);
+    expect(noAdviceReason(snap(57, false), 'leclerc')).toMatch(/Race finished \(lap 57 of 57\)/);
+    expect(noAdviceReason(snap(30, false), 'leclerc')).toBeNull();
+    expect(noAdviceReason(null, 'leclerc')).toBeNull();
+  });
+});
