@@ -3,14 +3,15 @@ import { defineConfig } from 'vitest/config';
 // Stryker's test runner (`npm run test:mutation`, stryker.config.json): only the test files that state the
 // behaviour of the mutated core modules, small enough to rerun for every mutant. Instrumented code runs many times
 // slower, so the large-data checks (gbdt.test.ts, drift.test.ts's false-alarm rate, replay.test.ts over seven
-// seasons, pit.test.ts over the full feature store) stay in `npm test` only; tests that drive only a child process
-// (the built CLI) cannot see a mutant and are left out too.
+// seasons, pit.test.ts over the full feature store) stay in `npm test` only, and so does commentary.test.ts (its
+// fake Anthropic server with timeouts and its full-race runs in five styles made every commentary mutant cost ~10 s;
+// rules.test.ts states the same rules in process). Tests that drive only a child process (the built CLI) cannot
+// see a mutant and are left out too.
 export default defineConfig({
   test: {
     include: [
       'src/main/replay/snapshot.test.ts',
       'src/main/replay/timeline.test.ts',
-      'src/main/commentary/commentary.test.ts',
       'src/main/commentary/rules.test.ts',
       'src/main/data/importer.test.ts',
       'src/main/strategy/recommend.test.ts',

@@ -166,3 +166,113 @@ describe('fact checker: driver names', () => {
     expect(book.check('Li waves.', facts).ok).toBe(true); // 'Li' is too short to be checked
   });
 });
+
+describe('pipeline with a Claude generator (in process): fact check, one regeneration, offline fallback, breaker', () => {
+  const verPit = () => race.events.find((e) => e.type === 'pit_stop' && e.driver === 'max_verstappen')!;
+  /** A generator named claude whose replies come from `reply(n)` (n = 1, 2, …); errors are thrown. */
+  const fake = (reply: (n: number, facts: Facts) => string | Error) => {
+    const calls: string[] = [];
+    const gen = {
+      name: 'claude' as const,
+      async generate(req: { facts: Facts; prompt: { user: string } }) {
+        calls.push(req.prompt.user);
+        const r = reply(calls.length, req.facts);
+        if (r instanceof Error) throw r;
+        return r;
+      },
+    };
+    return { gen, calls };
+  };
+  const good = (f: Facts) => `${f.event.driver!.surname} pits from P${f.event.driver!.position} on lap ${f.event.lap}.`;
+  const one = async (reply: (n: number, facts: Facts) => string | Error) => {
+    const { gen, calls } = fake(reply);
+    const p = new CommentaryPipeline({ timeline: race.tl, db, checker, generator: gen });
+    await p.push([verPit()]);
+    expect(p.lines).toHaveLength(1);
+    return { line: p.lines[0]!, calls, stats: p.stats };
+  };
+
+  it('keeps a reply that passes the fact check', async () => {
+    const { line, calls, stats } = await one((_n, f) => good(f));
+    expect(line).toMatchObject({ source: 'claude', text: 'Verstappen pits from P1 on lap 14.', validation: { ok: true, issues: [] } });
+    expect(calls).toHaveLength(1);
+    expect(stats).toMatchObject({ claude: 1, offline: 0, regenerated: 0, fallbacks: 0 });
+  });
+
+  it('regenerates once with the checker’s feedback, and keeps a right second reply', async () => {
+    const { line, calls, stats } = await one((n, f) => (n === 1 ? 'Schumacher pits on lap 14.' : good(f)));
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).not.toMatch(/rejected by the fact checker/);
+    expect(calls[1]).toMatch(/rejected by the fact checker/);
+    expect(calls[1]).toContain('driver "Schumacher" is not in the context');
+    expect(line.source).toBe('claude');
+    expect(line.validation.ok).toBe(true);
+    expect(line.validation.issues).toEqual(['claude attempt 1: driver "Schumacher" is not in the context']);
+    expect(stats).toMatchObject({ claude: 1, regenerated: 1, fallbacks: 0 });
+  });
+
+  it('after two wrong replies falls back to the offline line, with both verdicts recorded', async () => {
+    const { line, calls, stats } = await one(() => 'Verstappen pits from P7 on lap 14.');
+    expect(calls).toHaveLength(2);
+    expect(line.source).toBe('offline');
+    expect(line.validation.ok).toBe(true);
+    expect(line.validation.issues).toEqual(['claude attempt 1: position P7 does not match the context for Verstappen', 'claude attempt 2: position P7 does not match the context for Verstappen']);
+    expect(stats).toMatchObject({ claude: 0, offline: 1, regenerated: 1, fallbacks: 1 });
+  });
+
+  it('a failing API falls back at once; after three failures in a row it is skipped for a while', async () => {
+    const { gen, calls } = fake(() => new Error('overloaded'));
+    const p = new CommentaryPipeline({ timeline: race.tl, db, checker, generator: gen });
+    const events = race.events.filter((e) => e.priority === 'CRITICAL' || e.priority === 'HIGH').slice(0, 5);
+    for (const e of events) await p.push([e]);
+    expect(p.lines).toHaveLength(5);
+    expect(calls).toHaveLength(3); // one try per line until the breaker opens
+    expect(p.lines.map((l) => l.source)).toEqual(['offline', 'offline', 'offline', 'offline', 'offline']);
+    expect(p.lines[0]!.validation.issues).toEqual(['claude failed: overloaded']);
+    expect(p.lines[3]!.validation.issues).toEqual(['claude skipped: unavailable, retrying later']);
+    expect(p.stats).toMatchObject({ fallbacks: 3, offline: 5, claude: 0 }); // the skipped lines never asked Claude
+  });
+
+  it('after a seek, a line still being produced is dropped and the queue starts afresh', async () => {
+    let release: () => void = () => undefined;
+    const gen = {
+      name: 'claude' as const,
+      generate: (req: { facts: Facts }) => new Promise<string>((r) => (release = () => r(good(req.facts)))),
+    };
+    const p = new CommentaryPipeline({ timeline: race.tl, db, checker, generator: gen });
+    const done = p.push([verPit()]);
+    await new Promise((r) => setTimeout(r, 10));
+    p.reset(race.tl.leaderTimes[30]!);
+    release();
+    await done;
+    expect(p.lines).toEqual([]);
+  });
+});
+
+describe('fact checker: every kind of fact', () => {
+  let facts: Facts;
+  beforeAll(() => {
+    facts = buildContext(race.tl, race.events.find((e) => e.type === 'pit_stop' && e.driver === 'max_verstappen')!, [], { db });
+  });
+  it('accepts a line that agrees with the context', () => {
+    const d = facts.event.driver!;
+    const v = checker.check(`${d.surname} (${d.team}) pits from P${d.position} on lap ${facts.event.lap}, ${facts.event.details.pitLaneTime} s in the pit lane, off the ${String(facts.event.details.compoundFrom).toLowerCase()} tyres.`, facts);
+    expect(v).toEqual({ ok: true, issues: [] });
+    expect(checker.check('', facts)).toEqual({ ok: false, issues: ['empty line'] });
+  });
+  it.each([
+    ['Verstappen pits from P7 on lap 14.', 'position P7 does not match the context for Verstappen'],
+    ['Verstappen pits from seventh place.', 'position P7 does not match the context for Verstappen'],
+    ['Verstappen pits on lap 33.', 'lap 33 does not match the context'],
+    ['Verstappen pits with 3 laps to go.', /^3 laps to go does not match \(4[34]\)$/],
+    ['Verstappen pits, 31.4 s in the pit lane.', 'figure 31.4 s does not match the context'],
+    ['Verstappen pits, 1:59.123 behind.', 'time 1:59.123 does not match the context'],
+    ['Verstappen pits for intermediate tyres.', 'compound intermediate does not match the context'],
+    ['Verstappen pits for Williams.', 'team "Williams" is not in the context'],
+    ['Verstappen pits on 88-lap-old tyres.', 'tyre age 88 laps does not match the context'],
+  ] as [string, string | RegExp][])('rejects "%s"', (text, issue) => {
+    const v = checker.check(text, facts);
+    expect(v.ok).toBe(false);
+    expect(v.issues.some((i) => (typeof issue === 'string' ? i === issue : issue.test(i))), v.issues.join('; ')).toBe(true);
+  });
+});
