@@ -2,7 +2,7 @@
 import type { Matrix } from './binning.js';
 import { transform, type Objective } from './objective.js';
 import { Tree, type TreeJSON } from './tree.js';
-import type { GbdtParams } from './train.js';
+import type { GbdtParams } from './params.js';
 
 export interface GbdtJSON {
   format: 'pitwall-gbdt/1';

@@ -1,51 +1,16 @@
 // Histogram GBDT training (LightGBM-style): uint8 bins (column-major for partitions, a row-major copy for
 // histograms), leaf-wise growth with numLeaves/maxDepth, second-order gain with L2, histogram subtraction (build the
 // smaller child, subtract for the larger), per-tree feature subsampling, per-round bagging, early stopping on a
-// validation set. Deterministic per seed.
+// validation set. Deterministic per seed, and identical whatever the thread count: histograms are built by a wasm
+// kernel over shared memory, split by feature between threads (./hist-threads.ts).
 import { applyBins, fitBins, type BinMapper, type Matrix } from './binning.js';
-import { gradients, initScore, metric, type Labels, type Objective } from './objective.js';
+import { HistBuilder, defaultThreads } from './hist-threads.js';
+import { gradients, initScore, metric, type Labels } from './objective.js';
+import { DEFAULT_PARAMS, type GbdtParams } from './params.js';
 import { Tree } from './tree.js';
 import { GbdtModel } from './model.js';
 import { mulberry32 } from '../../util/rng.js';
 
-export interface GbdtParams {
-  objective: Objective;
-  numRounds: number;
-  learningRate: number;
-  /** Max leaves per tree (leaf-wise growth). */
-  numLeaves: number;
-  /** Max depth; 0 = unlimited. */
-  maxDepth: number;
-  minDataInLeaf: number;
-  minSumHessian: number;
-  lambdaL2: number;
-  minGainToSplit: number;
-  featureFraction: number;
-  baggingFraction: number;
-  maxBins: number;
-  /** Stop when the validation metric has not improved for this many rounds; 0 = off. */
-  earlyStoppingRounds: number;
-  huberDelta: number;
-  seed: number;
-}
-
-export const DEFAULT_PARAMS: GbdtParams = {
-  objective: 'regression',
-  numRounds: 100,
-  learningRate: 0.1,
-  numLeaves: 31,
-  maxDepth: 0,
-  minDataInLeaf: 20,
-  minSumHessian: 1e-3,
-  lambdaL2: 0,
-  minGainToSplit: 0,
-  featureFraction: 1,
-  baggingFraction: 1,
-  maxBins: 255,
-  earlyStoppingRounds: 0,
-  huberDelta: 1,
-  seed: 0,
-};
 
 export interface GbdtDataset extends Labels {
   /** Row-major features, rows × cols; NaN = missing. */
@@ -61,7 +26,13 @@ export interface TrainOptions {
   /** Custom validation metric on raw scores (lower = better); defaults to the objective's. */
   validMetric?: (raw: Float64Array, valid: GbdtDataset) => number;
   onRound?: (round: number, train: number, valid: number | undefined) => void;
+  /** Threads building histograms (default: PITWALL_GBDT_THREADS, else the cores, at most 8). The model is the same
+   *  for any count. */
+  threads?: number;
 }
+
+/** Below this many rows × features training stays on one thread (starting the workers would cost more). */
+const MIN_THREADED_CELLS = 200_000;
 
 /** Deterministic PRNG for bagging and feature sampling (seed 0 maps to a non-zero state). */
 export const rng = (seed: number): (() => number) => mulberry32(seed >>> 0 || 0x9e3779b9);
@@ -94,13 +65,22 @@ export function trainGbdt(train: GbdtDataset, params: Partial<GbdtParams> = {}, 
   if (train.x.length !== rows * cols) throw new Error(`trainGbdt: x has ${train.x.length} values, expected ${rows}×${cols}`);
   const map = fitBins(train.x, rows, cols, p.maxBins);
   const B = applyBins(map, train.x, rows, cols);
-  const grower = new TreeGrower(map, B, rows, cols, p, (p.objective === 'regression' || p.objective === 'huber') && !train.weight);
+  const threads = rows * cols < MIN_THREADED_CELLS ? 1 : Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+  const grower = new TreeGrower(map, B, rows, cols, p, (p.objective === 'regression' || p.objective === 'huber') && !train.weight, threads);
+  try {
+    return boost(train, p, valid, opts, grower);
+  } finally {
+    grower.close();
+  }
+}
+
+function boost(train: GbdtDataset, p: GbdtParams, valid: GbdtDataset | undefined, opts: TrainOptions, grower: TreeGrower): GbdtModel {
+  const { rows, cols } = train;
   const rand = rng(p.seed);
 
   const init = initScore(p.objective, train, rows);
   const F = Float64Array.from({ length: rows }, (_, i) => init + (train.baseMargin ? train.baseMargin[i]! : 0));
-  const g = new Float64Array(rows);
-  const h = new Float64Array(rows);
+  const { g, h } = grower;
   const VF = valid ? Float64Array.from({ length: valid.rows }, (_, i) => init + (valid.baseMargin ? valid.baseMargin[i]! : 0)) : undefined;
   const trees: Tree[] = [];
   let best = Infinity;
@@ -167,22 +147,23 @@ export function trainGbdt(train: GbdtDataset, params: Partial<GbdtParams> = {}, 
 class TreeGrower {
   private readonly off: Int32Array; // first histogram slot of each feature
   private readonly nBins: Int32Array; // slots per feature (non-NaN bins + NaN bin)
-  private readonly size: number;
   private readonly order: Int32Array;
-  private readonly tmp: Int32Array;
-  /** Row-major copy of the bins (histograms are built row-wise). */
-  private readonly R: Uint8Array;
-  private readonly usedOff: Int32Array;
-  private readonly pool: Float64Array[] = [];
+  /** Column-major bins (in the histogram memory). */
+  private readonly B: Uint8Array;
+  private readonly hb: HistBuilder;
+  /** Gradients and hessians, in the histogram memory. */
+  readonly g: Float64Array;
+  readonly h: Float64Array;
 
   constructor(
     private readonly map: BinMapper,
-    private readonly B: Uint8Array,
+    B: Uint8Array,
     private readonly rows: number,
     private readonly cols: number,
     private readonly p: GbdtParams,
     /** Every hessian is 1 (unweighted L2/Huber): the count slot doubles as the hessian sum. */
     private readonly unitHess: boolean,
+    threads: number,
   ) {
     this.off = new Int32Array(cols);
     this.nBins = new Int32Array(cols);
@@ -192,47 +173,30 @@ class TreeGrower {
       this.nBins[f] = map.nanBin[f]! + 1;
       o += this.nBins[f]!;
     }
-    this.size = o * 3;
-    this.order = new Int32Array(rows);
-    this.tmp = new Int32Array(rows);
-    this.usedOff = new Int32Array(cols);
-    this.R = new Uint8Array(rows * cols);
-    for (let f = 0; f < cols; f++) for (let r = 0; r < rows; r++) this.R[r * cols + f] = B[f * rows + r]!;
+    // one histogram per leaf at most, plus the one being built
+    this.hb = new HistBuilder(rows, cols, o * 3, p.numLeaves + 1, threads);
+    this.order = this.hb.order;
+    this.g = this.hb.g;
+    this.h = this.hb.h;
+    this.B = this.hb.colBins;
+    this.B.set(B);
+    const R = this.hb.bins; // row-major copy of the bins (histograms are built row-wise)
+    for (let f = 0; f < cols; f++) for (let r = 0, k = f; r < rows; r++, k += cols) R[k] = B[f * rows + r]!;
+    const slot = Int32Array.from(this.off, (v) => v * 3);
+    this.slot = slot;
+  }
+
+  private readonly slot: Int32Array;
+
+  close(): void {
+    this.hb.close();
   }
 
   private alloc(): Float64Array {
-    const a = this.pool.pop();
-    if (a) {
-      a.fill(0);
-      return a;
-    }
-    return new Float64Array(this.size);
-  }
-
-  private buildHist(hist: Float64Array, start: number, end: number, g: Float64Array, h: Float64Array, used: Int32Array): void {
-    const { R, cols, order, usedOff } = this;
-    // row-wise: each row's gradients are read once, its bins sequentially (row-major copy of the bins)
-    const nu = used.length;
-    for (let u = 0; u < nu; u++) usedOff[u] = this.off[used[u]!]! * 3;
-    for (let i = start; i < end; i++) {
-      const r = order[i]!;
-      const gr = g[r]!;
-      const hr = h[r]!;
-      const base = r * cols;
-      if (this.unitHess)
-        for (let u = 0; u < nu; u++) {
-          const k = usedOff[u]! + R[base + used[u]!]! * 3;
-          hist[k]! += gr;
-          hist[k + 2]! += 1;
-        }
-      else
-        for (let u = 0; u < nu; u++) {
-          const k = usedOff[u]! + R[base + used[u]!]! * 3;
-          hist[k]! += gr;
-          hist[k + 1]! += hr;
-          hist[k + 2]! += 1;
-        }
-    }
+    const a = this.hb.hists.pop();
+    if (!a) throw new Error('trainGbdt: histogram pool exhausted');
+    a.fill(0);
+    return a;
   }
 
   private bestSplit(leaf: Leaf, used: Int32Array): Split | null {
@@ -285,9 +249,9 @@ class TreeGrower {
   }
 
   grow(g: Float64Array, h: Float64Array, inBag: Uint8Array, nBag: number, used: Int32Array, F: Float64Array): Tree {
-    const { order, B, rows, p } = this;
-    let n = 0;
-    for (let r = 0; r < rows; r++) if (inBag[r]) order[n++] = r;
+    const { order, rows, p } = this;
+    if (nBag === rows) for (let r = 0; r < rows; r++) order[r] = r;
+    else for (let r = 0, n = 0; r < rows; r++) if (inBag[r]) order[n++] = r;
     const feature: number[] = [-1];
     const threshold: number[] = [0];
     const binThr: number[] = [0];
@@ -304,7 +268,8 @@ class TreeGrower {
     }
     cover[0] = H;
     const root: Leaf = { node: 0, start: 0, end: nBag, depth: 0, g: G, h: H, hist: this.alloc(), split: null };
-    this.buildHist(root.hist, 0, nBag, g, h, used);
+    this.hb.setFeatures(used, this.slot);
+    this.hb.build(root.hist, 0, nBag, this.unitHess);
     root.split = this.bestSplit(root, used);
     const leaves: Leaf[] = [root];
     while (leaves.length < p.numLeaves) {
@@ -316,18 +281,8 @@ class TreeGrower {
       if (bi < 0) break;
       const leaf = leaves[bi]!;
       const s = leaf.split!;
-      // partition rows of the leaf
-      const base = s.feature * rows;
-      const nan = this.map.nanBin[s.feature]!;
-      let l = leaf.start;
-      let t = 0;
-      for (let i = leaf.start; i < leaf.end; i++) {
-        const r = order[i]!;
-        const b = B[base + r]!;
-        if (b === nan ? s.missingLeft : b <= s.bin) order[l++] = r;
-        else this.tmp[t++] = r;
-      }
-      order.set(this.tmp.subarray(0, t), l);
+      // partition rows of the leaf (stable: each child keeps the rows in ascending order)
+      const l = this.hb.partition(leaf.start, leaf.end, s.feature, this.map.nanBin[s.feature]!, s.missingLeft, s.bin);
       const ln = feature.length;
       const rn = ln + 1;
       for (const arr of [feature, left, right]) arr.push(-1, -1);
@@ -344,7 +299,7 @@ class TreeGrower {
       const R: Leaf = { node: rn, start: l, end: leaf.end, depth: leaf.depth + 1, g: leaf.g - s.lG, h: leaf.h - s.lH, hist: leaf.hist, split: null };
       const [small, large] = L.end - L.start <= R.end - R.start ? [L, R] : [R, L];
       small.hist = this.alloc();
-      this.buildHist(small.hist, small.start, small.end, g, h, used);
+      this.hb.build(small.hist, small.start, small.end, this.unitHess);
       // large = parent − small (in place in the parent's buffer)
       const ph = large.hist;
       const sh = small.hist;
@@ -358,7 +313,7 @@ class TreeGrower {
       const v = (-leaf.g / (leaf.h + p.lambdaL2)) * p.learningRate;
       value[leaf.node] = v;
       for (let i = leaf.start; i < leaf.end; i++) F[order[i]!]! += v;
-      this.pool.push(leaf.hist);
+      this.hb.hists.push(leaf.hist);
     }
     const tree = new Tree(
       Int32Array.from(feature),
