@@ -5,6 +5,9 @@
 //   build(hist, order, start, end, g, h, bins, cols, list, n)      gradient, hessian and count per bin
 //   buildUnit(hist, order, start, end, g, h, bins, cols, list, n)  every hessian is 1: gradient and count only
 //   partition(order, start, end, column, nanBin, missingLeft, bin, tmp) → first row of the right child
+//   addLeaf(order, start, end, F, v)      F[order[i]] += v for i in [start, end)
+//   residual(F, y, g, r0, r1)             g[r] = F[r] − y[r] for r in [r0, r1) (unweighted L2 gradients)
+//   zero(ptr, bytes)
 //
 // All arguments are byte addresses or counts. For i in [start, end): row r = order[i] (int32), its gradient g[r] and
 // hessian h[r] (float64) are added into the slot of its bin for each of the n features of `list`, a list of
@@ -65,6 +68,8 @@ const SUB = 0x6b;
 const SELECT = 0x1b;
 const i32store = (off: number) => [0x36, 2, ...uleb(off)];
 const MEMCOPY = [0xfc, 0x0a, 0x00, 0x00];
+const MEMFILL = [0xfc, 0x0b, 0x00];
+const FSUB = 0xa1;
 const FADD = 0xa0;
 const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
@@ -136,18 +141,63 @@ function partitionBody(): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
+function fnBody(nI32: number, nF64: number, code: number[]): number[] {
+  const locals = nF64 ? vec([[...uleb(nI32), I32], [...uleb(nF64), F64]]) : vec([[...uleb(nI32), I32]]);
+  const fn = [...locals, ...code, END];
+  return [...uleb(fn.length), ...fn];
+}
+
+// addLeaf(order 0, start 1, end 2, F 3, v 4:f64); locals i 5, a 6
+const addLeafBody = fnBody(2, 0, [
+  ...get(1), ...set(5),
+  ...BLOCK, ...LOOP,
+  ...get(5), ...get(2), GE_S, ...brIf(1),
+  ...get(3), ...get(0), ...get(5), ...i32c(2), SHL, ADD, ...i32load(0), ...i32c(3), SHL, ADD, ...set(6),
+  ...get(6), ...get(6), ...f64load(0), ...get(4), FADD, ...f64store(0),
+  ...get(5), ...i32c(1), ADD, ...set(5),
+  ...br(0), END, END,
+]);
+
+// residual(F 0, y 1, g 2, r0 3, r1 4); locals o 5
+const residualBody = fnBody(1, 0, [
+  ...BLOCK, ...LOOP,
+  ...get(3), ...get(4), GE_S, ...brIf(1),
+  ...get(3), ...i32c(3), SHL, ...set(5),
+  ...get(2), ...get(5), ADD,
+  ...get(0), ...get(5), ADD, ...f64load(0), ...get(1), ...get(5), ADD, ...f64load(0), FSUB,
+  ...f64store(0),
+  ...get(3), ...i32c(1), ADD, ...set(3),
+  ...br(0), END, END,
+]);
+
+// zero(ptr 0, bytes 1)
+const zeroBody = fnBody(0, 0, [...get(0), ...i32c(0), ...get(1), ...MEMFILL]);
+
 /** The module's bytes; it imports env.m, a shared memory of exactly `pages` 64 KiB pages. */
 export function kernelBytes(pages: number): Uint8Array {
   const type = [0x60, ...vec(Array.from({ length: 10 }, () => [I32])), 0];
   const ptype = [0x60, ...vec(Array.from({ length: 8 }, () => [I32])), 1, I32];
+  const atype = [0x60, ...vec([[I32], [I32], [I32], [I32], [F64]]), 0];
+  const rtype = [0x60, ...vec(Array.from({ length: 5 }, () => [I32])), 0];
+  const ztype = [0x60, ...vec([[I32], [I32]]), 0];
   const mem = [...str('env'), ...str('m'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([type, ptype])),
+    ...section(1, vec([type, ptype, atype, rtype, ztype])),
     ...section(2, vec([mem])),
-    ...section(3, vec([[0], [0], [1]])),
-    ...section(7, vec([[...str('build'), 0, 0], [...str('buildUnit'), 0, 1], [...str('partition'), 0, 2]])),
-    ...section(10, vec([body(false), body(true), partitionBody()])),
+    ...section(3, vec([[0], [0], [1], [2], [3], [4]])),
+    ...section(
+      7,
+      vec([
+        [...str('build'), 0, 0],
+        [...str('buildUnit'), 0, 1],
+        [...str('partition'), 0, 2],
+        [...str('addLeaf'), 0, 3],
+        [...str('residual'), 0, 4],
+        [...str('zero'), 0, 5],
+      ]),
+    ),
+    ...section(10, vec([body(false), body(true), partitionBody(), addLeafBody, residualBody, zeroBody])),
   ]);
 }
 
@@ -168,6 +218,9 @@ export interface Kernel {
   build: BuildFn;
   buildUnit: BuildFn;
   partition(order: number, start: number, end: number, column: number, nanBin: number, missingLeft: number, bin: number, tmp: number): number;
+  addLeaf(order: number, start: number, end: number, F: number, v: number): void;
+  residual(F: number, y: number, g: number, r0: number, r1: number): void;
+  zero(ptr: number, bytes: number): void;
 }
 
 // The few WebAssembly globals used here (this project's TS lib has no WebAssembly declarations).

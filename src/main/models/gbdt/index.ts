@@ -5,7 +5,7 @@
 // Export to ONNX: ../onnx/export.ts.
 export { trainGbdt, rng, type GbdtDataset, type TrainOptions } from './train.js';
 export { DEFAULT_PARAMS, type GbdtParams } from './params.js';
-export { closeHistThreads } from './hist-threads.js';
+export { closeHistThreads, warmHistThreads, workerShards } from './hist-threads.js';
 export { GbdtModel, type GbdtJSON } from './model.js';
 export { Tree, type TreeJSON } from './tree.js';
 export type { Objective } from './objective.js';

@@ -31,8 +31,6 @@ export interface TrainOptions {
   threads?: number;
 }
 
-/** Below this many rows × features training stays on one thread (starting the workers would cost more). */
-const MIN_THREADED_CELLS = 200_000;
 
 /** Deterministic PRNG for bagging and feature sampling (seed 0 maps to a non-zero state). */
 export const rng = (seed: number): (() => number) => mulberry32(seed >>> 0 || 0x9e3779b9);
@@ -49,8 +47,10 @@ interface Split {
 
 interface Leaf {
   node: number;
-  start: number;
-  end: number;
+  /** Rows order[lo[s]..hi[s]) of each shard. */
+  lo: Int32Array;
+  hi: Int32Array;
+  n: number;
   depth: number;
   g: number;
   h: number;
@@ -65,7 +65,7 @@ export function trainGbdt(train: GbdtDataset, params: Partial<GbdtParams> = {}, 
   if (train.x.length !== rows * cols) throw new Error(`trainGbdt: x has ${train.x.length} values, expected ${rows}×${cols}`);
   const map = fitBins(train.x, rows, cols, p.maxBins);
   const B = applyBins(map, train.x, rows, cols);
-  const threads = rows * cols < MIN_THREADED_CELLS ? 1 : Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+  const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
   const grower = new TreeGrower(map, B, rows, cols, p, (p.objective === 'regression' || p.objective === 'huber') && !train.weight, threads);
   try {
     return boost(train, p, valid, opts, grower);
@@ -79,8 +79,12 @@ function boost(train: GbdtDataset, p: GbdtParams, valid: GbdtDataset | undefined
   const rand = rng(p.seed);
 
   const init = initScore(p.objective, train, rows);
-  const F = Float64Array.from({ length: rows }, (_, i) => init + (train.baseMargin ? train.baseMargin[i]! : 0));
-  const { g, h } = grower;
+  const { g, h, F } = grower;
+  for (let i = 0; i < rows; i++) F[i] = init + (train.baseMargin ? train.baseMargin[i]! : 0);
+  // unweighted L2: the kernel takes the next round's gradients (F − y) while it adds the leaf values
+  const residual = p.objective === 'regression' && !train.weight;
+  if (residual) for (let i = 0; i < rows; i++) grower.y[i] = train.y[i]!;
+  let fresh = false; // g, h already hold this round's gradients
   const VF = valid ? Float64Array.from({ length: valid.rows }, (_, i) => init + (valid.baseMargin ? valid.baseMargin[i]! : 0)) : undefined;
   const trees: Tree[] = [];
   let best = Infinity;
@@ -90,7 +94,7 @@ function boost(train: GbdtDataset, p: GbdtParams, valid: GbdtDataset | undefined
   const feats = Int32Array.from({ length: cols }, (_, i) => i);
 
   for (let it = 0; it < p.numRounds; it++) {
-    gradients(p.objective, train, rows, F, g, h, p.huberDelta);
+    if (!fresh) gradients(p.objective, train, rows, F, g, h, p.huberDelta);
     // bagging (by group when groups exist)
     let nBag = rows;
     if (p.baggingFraction < 1) {
@@ -116,7 +120,8 @@ function boost(train: GbdtDataset, p: GbdtParams, valid: GbdtDataset | undefined
       feats[j] = t;
     }
     const used = k < cols ? feats.slice(0, k).sort() : feats;
-    const tree = grower.grow(g, h, inBag, nBag, used, F);
+    fresh = residual && nBag === rows && it + 1 < p.numRounds;
+    const tree = grower.grow(g, h, inBag, nBag, used, fresh);
     // out-of-bag rows: route by bins
     if (nBag < rows) for (let r = 0; r < rows; r++) if (!inBag[r]) F[r]! += grower.predictBinned(tree, r);
     trees.push(tree);
@@ -143,17 +148,21 @@ function boost(train: GbdtDataset, p: GbdtParams, valid: GbdtDataset | undefined
   });
 }
 
-/** Grows one tree on the binned matrix; writes the leaf outputs into F for in-bag rows. */
+/** Grows one tree on the binned matrix; adds the leaf outputs to F for in-bag rows. */
 class TreeGrower {
   private readonly off: Int32Array; // first histogram slot of each feature
   private readonly nBins: Int32Array; // slots per feature (non-NaN bins + NaN bin)
-  private readonly order: Int32Array;
-  /** Column-major bins (in the histogram memory). */
-  private readonly B: Uint8Array;
+  private readonly slot: Int32Array; // first float64 of each feature in a histogram
   private readonly hb: HistBuilder;
-  /** Gradients and hessians, in the histogram memory. */
+  private readonly S: number;
+  private readonly order: Int32Array;
+  /** Column-major bins (in the shared memory). */
+  private readonly B: Uint8Array;
+  /** Gradients, hessians, margins and labels of the training rows, in the shared memory. */
   readonly g: Float64Array;
   readonly h: Float64Array;
+  readonly F: Float64Array;
+  readonly y: Float64Array;
 
   constructor(
     private readonly map: BinMapper,
@@ -173,20 +182,21 @@ class TreeGrower {
       this.nBins[f] = map.nanBin[f]! + 1;
       o += this.nBins[f]!;
     }
+    this.slot = Int32Array.from(this.off, (v) => v * 3);
     // one histogram per leaf at most, plus the one being built
-    this.hb = new HistBuilder(rows, cols, o * 3, p.numLeaves + 1, threads);
+    this.hb = new HistBuilder(rows, cols, o * 3, p.numLeaves, threads);
+    this.S = this.hb.shards;
     this.order = this.hb.order;
-    this.g = this.hb.g;
-    this.h = this.hb.h;
+    ({ g: this.g, h: this.h, F: this.F, y: this.y } = this.hb);
     this.B = this.hb.colBins;
     this.B.set(B);
     const R = this.hb.bins; // row-major copy of the bins (histograms are built row-wise)
     for (let f = 0; f < cols; f++) for (let r = 0, k = f; r < rows; r++, k += cols) R[k] = B[f * rows + r]!;
-    const slot = Int32Array.from(this.off, (v) => v * 3);
-    this.slot = slot;
   }
 
-  private readonly slot: Int32Array;
+  get threads(): number {
+    return this.hb.threadCount;
+  }
 
   close(): void {
     this.hb.close();
@@ -195,14 +205,13 @@ class TreeGrower {
   private alloc(): Float64Array {
     const a = this.hb.hists.pop();
     if (!a) throw new Error('trainGbdt: histogram pool exhausted');
-    a.fill(0);
     return a;
   }
 
   private bestSplit(leaf: Leaf, used: Int32Array): Split | null {
     const { p } = this;
     if (p.maxDepth > 0 && leaf.depth >= p.maxDepth) return null;
-    const n = leaf.end - leaf.start;
+    const n = leaf.n;
     if (n < 2 * p.minDataInLeaf) return null;
     const lam = p.lambdaL2;
     const G = leaf.g;
@@ -248,10 +257,17 @@ class TreeGrower {
     return best;
   }
 
-  grow(g: Float64Array, h: Float64Array, inBag: Uint8Array, nBag: number, used: Int32Array, F: Float64Array): Tree {
-    const { order, rows, p } = this;
-    if (nBag === rows) for (let r = 0; r < rows; r++) order[r] = r;
-    else for (let r = 0, n = 0; r < rows; r++) if (inBag[r]) order[n++] = r;
+  grow(g: Float64Array, h: Float64Array, inBag: Uint8Array, nBag: number, used: Int32Array, residual: boolean): Tree {
+    const { order, rows, p, S } = this;
+    const seg = this.hb.seg;
+    const rlo = seg.slice(0, S);
+    const rhi = new Int32Array(S);
+    for (let s = 0; s < S; s++) {
+      let n = seg[s]!;
+      if (nBag === rows) for (let r = seg[s]!; r < seg[s + 1]!; r++) order[n++] = r;
+      else for (let r = seg[s]!; r < seg[s + 1]!; r++) if (inBag[r]) order[n++] = r;
+      rhi[s] = n;
+    }
     const feature: number[] = [-1];
     const threshold: number[] = [0];
     const binThr: number[] = [0];
@@ -260,16 +276,18 @@ class TreeGrower {
     const missingLeft: number[] = [0];
     const gain: number[] = [0];
     const cover: number[] = [0];
+    // node sums in row order (the order of the rows in `order` when there is one shard)
     let G = 0;
     let H = 0;
-    for (let i = 0; i < nBag; i++) {
-      G += g[order[i]!]!;
-      H += h[order[i]!]!;
-    }
+    for (let s = 0; s < S; s++)
+      for (let i = rlo[s]!; i < rhi[s]!; i++) {
+        G += g[order[i]!]!;
+        H += h[order[i]!]!;
+      }
     cover[0] = H;
-    const root: Leaf = { node: 0, start: 0, end: nBag, depth: 0, g: G, h: H, hist: this.alloc(), split: null };
+    const root: Leaf = { node: 0, lo: rlo, hi: rhi, n: nBag, depth: 0, g: G, h: H, hist: this.alloc(), split: null };
     this.hb.setFeatures(used, this.slot);
-    this.hb.build(root.hist, 0, nBag, this.unitHess);
+    this.hb.root(root.hist, rlo, rhi, this.unitHess);
     root.split = this.bestSplit(root, used);
     const leaves: Leaf[] = [root];
     while (leaves.length < p.numLeaves) {
@@ -281,8 +299,6 @@ class TreeGrower {
       if (bi < 0) break;
       const leaf = leaves[bi]!;
       const s = leaf.split!;
-      // partition rows of the leaf (stable: each child keeps the rows in ascending order)
-      const l = this.hb.partition(leaf.start, leaf.end, s.feature, this.map.nanBin[s.feature]!, s.missingLeft, s.bin);
       const ln = feature.length;
       const rn = ln + 1;
       for (const arr of [feature, left, right]) arr.push(-1, -1);
@@ -295,26 +311,34 @@ class TreeGrower {
       left[leaf.node] = ln;
       right[leaf.node] = rn;
       gain[leaf.node] = s.gain;
-      const L: Leaf = { node: ln, start: leaf.start, end: l, depth: leaf.depth + 1, g: s.lG, h: s.lH, hist: leaf.hist, split: null };
-      const R: Leaf = { node: rn, start: l, end: leaf.end, depth: leaf.depth + 1, g: leaf.g - s.lG, h: leaf.h - s.lH, hist: leaf.hist, split: null };
-      const [small, large] = L.end - L.start <= R.end - R.start ? [L, R] : [R, L];
-      small.hist = this.alloc();
-      this.hb.build(small.hist, small.start, small.end, this.unitHess);
-      // large = parent − small (in place in the parent's buffer)
-      const ph = large.hist;
-      const sh = small.hist;
+      // partition the rows of the leaf (stable: each child keeps its rows in ascending order) and build the smaller
+      // child's histogram; the larger one's is parent − smaller (in place in the parent's buffer)
+      const smallLeft = s.lC <= leaf.n - s.lC;
+      const mid = new Int32Array(S);
+      const sh = this.alloc();
+      this.hb.split(leaf.lo, leaf.hi, mid, s.feature, this.map.nanBin[s.feature]!, s.missingLeft, s.bin, smallLeft, sh, this.unitHess);
+      const ph = leaf.hist;
       for (let i = 0; i < ph.length; i++) ph[i]! -= sh[i]!;
+      const L: Leaf = { node: ln, lo: leaf.lo, hi: mid, n: s.lC, depth: leaf.depth + 1, g: s.lG, h: s.lH, hist: smallLeft ? sh : ph, split: null };
+      const R: Leaf = { node: rn, lo: mid, hi: leaf.hi, n: leaf.n - s.lC, depth: leaf.depth + 1, g: leaf.g - s.lG, h: leaf.h - s.lH, hist: smallLeft ? ph : sh, split: null };
       L.split = this.bestSplit(L, used);
       R.split = this.bestSplit(R, used);
       leaves.splice(bi, 1, L, R);
     }
     const value = new Float64Array(feature.length);
+    const leafValues: number[] = [];
     for (const leaf of leaves) {
       const v = (-leaf.g / (leaf.h + p.lambdaL2)) * p.learningRate;
       value[leaf.node] = v;
-      for (let i = leaf.start; i < leaf.end; i++) F[order[i]!]! += v;
+      leafValues.push(v);
       this.hb.hists.push(leaf.hist);
     }
+    this.hb.apply(
+      leaves.map((l) => l.lo),
+      leaves.map((l) => l.hi),
+      leafValues,
+      residual,
+    );
     const tree = new Tree(
       Int32Array.from(feature),
       Float64Array.from(threshold),
