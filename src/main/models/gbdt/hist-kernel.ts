@@ -8,6 +8,8 @@
 //   addLeaf(order, start, end, F, v)      F[order[i]] += v for i in [start, end)
 //   residual(F, y, g, r0, r1)             g[r] = F[r] − y[r] for r in [r0, r1) (unweighted L2 gradients)
 //   zero(ptr, bytes)
+//   iota(order, a, b)                     order[i] = i for i in [a, b)
+//   sums(order, lo, hi, g, h, out)        out[0] += Σ g[order[i]], out[1] += Σ h[order[i]] (in order)
 //
 // All arguments are byte addresses or counts. For i in [start, end): row r = order[i] (int32), its gradient g[r] and
 // hessian h[r] (float64) are added into the slot of its bin for each of the n features of `list`, a list of
@@ -170,6 +172,30 @@ const residualBody = fnBody(1, 0, [
   ...br(0), END, END,
 ]);
 
+// iota(order 0, a 1, b 2)
+const iotaBody = fnBody(0, 0, [
+  ...BLOCK, ...LOOP,
+  ...get(1), ...get(2), GE_S, ...brIf(1),
+  ...get(0), ...get(1), ...i32c(2), SHL, ADD, ...get(1), ...i32store(0),
+  ...get(1), ...i32c(1), ADD, ...set(1),
+  ...br(0), END, END,
+]);
+
+// sums(order 0, lo 1, hi 2, g 3, h 4, out 5); locals r 6, sg 7:f64, sh 8:f64
+const sumsBody = fnBody(1, 2, [
+  ...get(5), ...f64load(0), ...set(7),
+  ...get(5), ...f64load(8), ...set(8),
+  ...BLOCK, ...LOOP,
+  ...get(1), ...get(2), GE_S, ...brIf(1),
+  ...get(0), ...get(1), ...i32c(2), SHL, ADD, ...i32load(0), ...i32c(3), SHL, ...set(6),
+  ...get(7), ...get(3), ...get(6), ADD, ...f64load(0), FADD, ...set(7),
+  ...get(8), ...get(4), ...get(6), ADD, ...f64load(0), FADD, ...set(8),
+  ...get(1), ...i32c(1), ADD, ...set(1),
+  ...br(0), END, END,
+  ...get(5), ...get(7), ...f64store(0),
+  ...get(5), ...get(8), ...f64store(8),
+]);
+
 // zero(ptr 0, bytes 1)
 const zeroBody = fnBody(0, 0, [...get(0), ...i32c(0), ...get(1), ...MEMFILL]);
 
@@ -180,12 +206,14 @@ export function kernelBytes(pages: number): Uint8Array {
   const atype = [0x60, ...vec([[I32], [I32], [I32], [I32], [F64]]), 0];
   const rtype = [0x60, ...vec(Array.from({ length: 5 }, () => [I32])), 0];
   const ztype = [0x60, ...vec([[I32], [I32]]), 0];
+  const itype = [0x60, ...vec([[I32], [I32], [I32]]), 0];
+  const stype = [0x60, ...vec(Array.from({ length: 6 }, () => [I32])), 0];
   const mem = [...str('env'), ...str('m'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([type, ptype, atype, rtype, ztype])),
+    ...section(1, vec([type, ptype, atype, rtype, ztype, itype, stype])),
     ...section(2, vec([mem])),
-    ...section(3, vec([[0], [0], [1], [2], [3], [4]])),
+    ...section(3, vec([[0], [0], [1], [2], [3], [4], [5], [6]])),
     ...section(
       7,
       vec([
@@ -195,9 +223,11 @@ export function kernelBytes(pages: number): Uint8Array {
         [...str('addLeaf'), 0, 3],
         [...str('residual'), 0, 4],
         [...str('zero'), 0, 5],
+        [...str('iota'), 0, 6],
+        [...str('sums'), 0, 7],
       ]),
     ),
-    ...section(10, vec([body(false), body(true), partitionBody(), addLeafBody, residualBody, zeroBody])),
+    ...section(10, vec([body(false), body(true), partitionBody(), addLeafBody, residualBody, zeroBody, iotaBody, sumsBody])),
   ]);
 }
 
@@ -221,6 +251,8 @@ export interface Kernel {
   addLeaf(order: number, start: number, end: number, F: number, v: number): void;
   residual(F: number, y: number, g: number, r0: number, r1: number): void;
   zero(ptr: number, bytes: number): void;
+  iota(order: number, a: number, b: number): void;
+  sums(order: number, lo: number, hi: number, g: number, h: number, out: number): void;
 }
 
 // The few WebAssembly globals used here (this project's TS lib has no WebAssembly declarations).

@@ -232,7 +232,7 @@ export class HistBuilder {
     put('tab', S * 16);
     put('seg', (S + 1) * 4);
     put('leaves', maxLeaves * S * 8);
-    put('values', maxLeaves * 8);
+    put('values', Math.max(2, maxLeaves) * 8);
     put('order', rows * 4);
     put('tmp', rows * 4);
     put('g', rows * 8);
@@ -257,7 +257,7 @@ export class HistBuilder {
     this.tab = new Int32Array(buf, A('tab'), S * 4);
     this.seg = new Int32Array(buf, A('seg'), S + 1);
     this.leafTab = new Int32Array(buf, A('leaves'), maxLeaves * S * 2);
-    this.values = new Float64Array(buf, A('values'), maxLeaves);
+    this.values = new Float64Array(buf, A('values'), Math.max(2, maxLeaves));
     this.order = new Int32Array(buf, A('order'), rows);
     this.g = new Float64Array(buf, A('g'), rows);
     this.h = new Float64Array(buf, A('h'), rows);
@@ -297,6 +297,34 @@ export class HistBuilder {
 
   get threadCount(): number {
     return this.threads;
+  }
+
+  /** Fills each shard's segment of `order` with its in-bag rows (all when inBag is null); returns hi per shard. */
+  fillOrder(inBag: Uint8Array | null): Int32Array {
+    const { seg, order } = this;
+    const hi = new Int32Array(this.shards);
+    for (let s = 0; s < this.shards; s++) {
+      const a = seg[s]!;
+      const b = seg[s + 1]!;
+      if (!inBag) {
+        this.kernel.iota(order.byteOffset, a, b);
+        hi[s] = b;
+      } else {
+        let n = a;
+        for (let r = a; r < b; r++) if (inBag[r]) order[n++] = r;
+        hi[s] = n;
+      }
+    }
+    return hi;
+  }
+
+  /** [Σ g, Σ h] over order[lo[s]..hi[s]), shard after shard, each in row order. */
+  sums(lo: Int32Array, hi: Int32Array): [number, number] {
+    const out = this.values.byteOffset; // scratch: the leaf values are written only by apply()
+    this.values[0] = 0;
+    this.values[1] = 0;
+    for (let s = 0; s < this.shards; s++) this.kernel.sums(this.order.byteOffset, lo[s]!, hi[s]!, this.g.byteOffset, this.h.byteOffset, out);
+    return [this.values[0]!, this.values[1]!];
   }
 
   /** The features the next histograms cover: columns `used`, whose first slot in a histogram is `slot[column]`. */

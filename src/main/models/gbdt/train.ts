@@ -121,7 +121,7 @@ function boost(train: GbdtDataset, p: GbdtParams, valid: GbdtDataset | undefined
     }
     const used = k < cols ? feats.slice(0, k).sort() : feats;
     fresh = residual && nBag === rows && it + 1 < p.numRounds;
-    const tree = grower.grow(g, h, inBag, nBag, used, fresh);
+    const tree = grower.grow(inBag, nBag, used, fresh);
     // out-of-bag rows: route by bins
     if (nBag < rows) for (let r = 0; r < rows; r++) if (!inBag[r]) F[r]! += grower.predictBinned(tree, r);
     trees.push(tree);
@@ -155,7 +155,6 @@ class TreeGrower {
   private readonly slot: Int32Array; // first float64 of each feature in a histogram
   private readonly hb: HistBuilder;
   private readonly S: number;
-  private readonly order: Int32Array;
   /** Column-major bins (in the shared memory). */
   private readonly B: Uint8Array;
   /** Gradients, hessians, margins and labels of the training rows, in the shared memory. */
@@ -186,7 +185,6 @@ class TreeGrower {
     // one histogram per leaf at most, plus the one being built
     this.hb = new HistBuilder(rows, cols, o * 3, p.numLeaves, threads);
     this.S = this.hb.shards;
-    this.order = this.hb.order;
     ({ g: this.g, h: this.h, F: this.F, y: this.y } = this.hb);
     this.B = this.hb.colBins;
     this.B.set(B);
@@ -257,17 +255,10 @@ class TreeGrower {
     return best;
   }
 
-  grow(g: Float64Array, h: Float64Array, inBag: Uint8Array, nBag: number, used: Int32Array, residual: boolean): Tree {
-    const { order, rows, p, S } = this;
-    const seg = this.hb.seg;
-    const rlo = seg.slice(0, S);
-    const rhi = new Int32Array(S);
-    for (let s = 0; s < S; s++) {
-      let n = seg[s]!;
-      if (nBag === rows) for (let r = seg[s]!; r < seg[s + 1]!; r++) order[n++] = r;
-      else for (let r = seg[s]!; r < seg[s + 1]!; r++) if (inBag[r]) order[n++] = r;
-      rhi[s] = n;
-    }
+  grow(inBag: Uint8Array, nBag: number, used: Int32Array, residual: boolean): Tree {
+    const { rows, p, S } = this;
+    const rlo = this.hb.seg.slice(0, S);
+    const rhi = this.hb.fillOrder(nBag === rows ? null : inBag);
     const feature: number[] = [-1];
     const threshold: number[] = [0];
     const binThr: number[] = [0];
@@ -277,13 +268,7 @@ class TreeGrower {
     const gain: number[] = [0];
     const cover: number[] = [0];
     // node sums in row order (the order of the rows in `order` when there is one shard)
-    let G = 0;
-    let H = 0;
-    for (let s = 0; s < S; s++)
-      for (let i = rlo[s]!; i < rhi[s]!; i++) {
-        G += g[order[i]!]!;
-        H += h[order[i]!]!;
-      }
+    const [G, H] = this.hb.sums(rlo, rhi);
     cover[0] = H;
     const root: Leaf = { node: 0, lo: rlo, hi: rhi, n: nBag, depth: 0, g: G, h: H, hist: this.alloc(), split: null };
     this.hb.setFeatures(used, this.slot);
