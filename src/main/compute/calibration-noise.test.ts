@@ -13,8 +13,8 @@ import type { BackendProbe } from './probe.js';
 import { choose, type Timing } from './select.js';
 
 const cpuProbes: BackendProbe[] = [
-  { id: 'tfjs:wasm', runtime: 'tfjs', device: 'cpu', available: true },
-  { id: 'tfjs:cpu', runtime: 'tfjs', device: 'cpu', available: true },
+  { id: 'tfjs:wasm', name: 'wasm', runtime: 'tfjs', device: 'cpu', available: true },
+  { id: 'tfjs:cpu', name: 'cpu', runtime: 'tfjs', device: 'cpu', available: true },
 ];
 
 /**
