@@ -163,8 +163,10 @@ export class DegNet {
     const cpart = tf.expandDims(tf.add(tf.matMul(ctxv, w1c), w.d1_b!), 1);
     const hid = tf.reshape(tf.relu(tf.add(cpart, qpart)), [B * HORIZON, dn]) as TF.Tensor2D;
     const out = tf.add(tf.matMul(hid, w.d2_w as TF.Tensor2D), w.d2_b!);
-    const [lo, mid, hi] = tf.split(out, 3, 1);
-    const qs = tf.concat([tf.sub(mid!, tf.softplus(lo!)), mid!, tf.add(mid!, tf.softplus(hi!))], 1);
+    // [mid − softplus(lo), mid, mid + softplus(hi)] without splitting the columns: out · M puts mid in every column
+    // (exactly: the other terms are 0 · x), softplus(out) · [−1, 0, 1] adds the ordered offsets
+    const M = tf.tensor2d([0, 0, 0, 1, 1, 1, 0, 0, 0], [3, 3]);
+    const qs = tf.add(tf.matMul(out, M), tf.mul(tf.softplus(out), tf.tensor1d([-1, 0, 1])));
     return tf.reshape(qs, [B, HORIZON, 3]) as TF.Tensor3D;
   }
 
