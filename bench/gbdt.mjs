@@ -20,7 +20,8 @@ import { lapMatrix } from './lap-matrix.mjs';
 const TRAIN_ROWS = 150_000;
 const P = { rounds: 300, leaves: 31, lr: 0.1, bins: 255, min_leaf: 20 };
 const REPS = Math.max(1, Number(process.env.BENCH_REPS) || 2);
-const PY = process.env.PITWALL_PYTHON || 'python3';
+// the first python that has the peers (a virtualenv's python3 may lack the Debian packages /usr/bin/python3 has)
+const PYS = process.env.PITWALL_PYTHON ? [process.env.PITWALL_PYTHON] : ['python3', '/usr/bin/python3'];
 
 const db = openBootstrapped(dbPath(process.env.PITWALL_DB));
 const m = lapMatrix(db);
@@ -55,7 +56,9 @@ function errors(model) {
 
 // python peers: is each library importable?
 const here = fileURLToPath(new URL('.', import.meta.url));
-const has = (lib) => spawnSync(PY, ['-c', `import ${lib}`], { stdio: 'ignore' }).status === 0;
+const imports = (py, lib) => spawnSync(py, ['-c', `import ${lib}`], { stdio: 'ignore' }).status === 0;
+const PY = PYS.find((py) => imports(py, 'xgboost') && imports(py, 'sklearn')) ?? PYS.find((py) => imports(py, 'xgboost') || imports(py, 'sklearn')) ?? PYS[0];
+const has = (lib) => imports(PY, lib);
 const peers = ['xgboost', 'sklearn'].filter(has);
 for (const lib of ['xgboost', 'sklearn'].filter((l) => !peers.includes(l)))
   log(`${lib}: not available to ${PY} (Debian: apt-get install python3-xgboost python3-sklearn); measured without it`);
