@@ -6,15 +6,30 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dataDir } from '../data/paths.js';
 import type { ProbeReport } from './probe.js';
-import type { Timing } from './select.js';
+import type { LoadReport } from './calibrate.js';
+import type { Timing, Workload } from './select.js';
 
-/** Bump when a workload or the way it is measured changes (2: the warm-up step is never judged). */
-export const WORKLOAD_REVISION = 2;
+/** Bump when a workload or the way it is measured changes (2: the warm-up step is never judged; 3: candidates
+ *  interleaved, judged by the median of the faster half). */
+export const WORKLOAD_REVISION = 3;
+
+/** A cached choice checked again because a run was slower than calibrated. */
+export interface Recheck {
+  at: string;
+  workload: Workload;
+  backend: string;
+  calibrated_ms: number;
+  observed_ms: number;
+  load: LoadReport;
+}
 
 export interface CalibrationCache {
   fingerprint: string;
   measuredAt: string;
+  /** How busy the machine was while it was measured. */
+  load?: LoadReport;
   timings: Timing[];
+  rechecks?: Recheck[];
 }
 
 export const cacheFile = (): string => join(dataDir(), 'compute-calibration.json');

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_ROOT } from '../data/paths.js';
 import { VERSION } from '../util/version.js';
-import { cacheFile, fingerprint, machineInfo, readCache, writeCache, type CalibrationCache } from './cache.js';
-import { calibrateAll } from './calibrate.js';
+import { cacheFile, fingerprint, machineInfo, readCache, writeCache, type CalibrationCache, type Recheck } from './cache.js';
+import { calibrateAll, candidate, interleave, LoadMeter, type LoadReport } from './calibrate.js';
 import { devicePreference, type DevicePref } from './device.js';
 import { mlpOnnx, mlpWeights } from './onnx.js';
 import { probeAll, type AdapterInfo, type BackendProbe, type ProbeEnv, type ProbeReport } from './probe.js';
@@ -70,7 +70,10 @@ export interface CalibrationState {
   file: string;
   fingerprint: string;
   measuredAt: string | null;
+  /** How busy the machine was while it was measured (null: not measured, or cached before this was recorded). */
+  load: LoadReport | null;
   timings: Timing[];
+  rechecks: Recheck[];
 }
 
 /** The cached calibration, measured now when missing (or `recalibrate`). */
@@ -79,16 +82,73 @@ export async function calibration(opts: { recalibrate?: boolean; measure?: boole
   const fp = fingerprint(p);
   const file = cacheFile();
   const cached = opts.recalibrate ? null : readCache(fp, file);
-  if (cached) return { cached: true, file, fingerprint: fp, measuredAt: cached.measuredAt, timings: cached.timings };
-  if (opts.measure === false) return { cached: false, file, fingerprint: fp, measuredAt: null, timings: [] };
+  if (cached)
+    return { cached: true, file, fingerprint: fp, measuredAt: cached.measuredAt, load: cached.load ?? null, timings: cached.timings, rechecks: cached.rechecks ?? [] };
+  if (opts.measure === false) return { cached: false, file, fingerprint: fp, measuredAt: null, load: null, timings: [], rechecks: [] };
+  const meter = new LoadMeter();
   const timings = await calibrateAll(p.backends);
-  const c: CalibrationCache = { fingerprint: fp, measuredAt: new Date().toISOString(), timings };
+  const c: CalibrationCache = { fingerprint: fp, measuredAt: new Date().toISOString(), load: meter.stop(), timings };
+  save(c, file);
+  return { cached: false, file, fingerprint: fp, measuredAt: c.measuredAt, load: c.load!, timings, rechecks: [] };
+}
+
+function save(c: CalibrationCache, file: string): void {
   try {
     writeCache(c, file);
   } catch (e) {
     console.error(`compute: calibration cache not written (${(e as Error).message})`);
   }
-  return { cached: false, file, fingerprint: fp, measuredAt: c.measuredAt, timings };
+}
+
+/** A run slower than this factor × its calibrated time means the machine is not as calibrated: check again. */
+export const RECHECK_FACTOR = 1.5;
+
+export interface RunCheckDeps {
+  /** Times the chosen backend on the workload now (ms per step), null when it cannot. */
+  timeNow?: (workload: Workload, backend: Choice['backend']) => Promise<number | null>;
+  /** Measures the workload again on every backend. */
+  remeasure?: (workload: Workload, probes: BackendProbe[]) => Promise<Timing[]>;
+}
+
+/** Three timed steps (after a warm-up) of the workload on one backend; the median of the faster half. */
+async function timeNow(workload: Workload, backend: Choice['backend']): Promise<number | null> {
+  const [t] = await interleave(workload, [candidate(workload, backend)], { rounds: 1, reps: 3 });
+  return t?.median_ms ?? null;
+}
+
+/**
+ * The backend for a long run (a training): the cached choice, checked first. The chosen backend runs the workload a
+ * few steps; slower than RECHECK_FACTOR × its calibrated time (the machine was measured under other conditions, or
+ * the measurement was fooled), this workload is measured again, the cache updated (with a `rechecks` record) and
+ * the choice made on the new figures.
+ */
+export async function backendForRun(workload: Workload, opts: { device?: DevicePref } & RunCheckDeps = {}): Promise<Choice> {
+  const device = opts.device ?? devicePreference();
+  const choice = await backendFor(workload, { device });
+  if (!choice.measured) return choice;
+  const cal = await calibration({ measure: false });
+  const calibrated = cal.timings.find((t) => t.workload === workload && t.backend === choice.backend)?.median_ms;
+  if (!cal.cached || !calibrated) return choice;
+  let observed: number | null;
+  try {
+    observed = await (opts.timeNow ?? timeNow)(workload, choice.backend);
+  } catch {
+    return choice;
+  }
+  if (observed === null || observed <= RECHECK_FACTOR * calibrated) return choice;
+  const p = await probe();
+  const meter = new LoadMeter();
+  let fresh: Timing[];
+  try {
+    fresh = await (opts.remeasure ?? ((w, b) => calibrateAll(b, { workloads: [w] })))(workload, p.backends);
+  } catch {
+    return choice; // refused (a run holds tfjs): keep the cached choice
+  }
+  const timings = [...cal.timings.filter((t) => t.workload !== workload), ...fresh];
+  const recheck: Recheck = { at: new Date().toISOString(), workload, backend: choice.backend, calibrated_ms: calibrated, observed_ms: observed, load: meter.stop() };
+  save({ fingerprint: cal.fingerprint, measuredAt: cal.measuredAt!, ...(cal.load ? { load: cal.load } : {}), timings, rechecks: [...cal.rechecks, recheck].slice(-10) }, cal.file);
+  const next = choose(workload, p.backends, timings, device);
+  return { ...next, why: `${next.why} (re-measured: ${choice.backend} ran ${observed.toFixed(1)} ms against ${calibrated.toFixed(1)} ms calibrated)` };
 }
 
 /**

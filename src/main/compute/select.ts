@@ -39,16 +39,29 @@ const DEFAULT_ORDER: Record<Runtime, Record<'gpu' | 'cpu', BackendId[]>> = {
  *  swapped places between runs on an H100), and the CPU has no shader compiles or transfers to pay. */
 export const GPU_MARGIN = 1.25;
 
+/** The default CPU backend of each runtime; another CPU backend must be DEFAULT_MARGIN× faster to replace it (a
+ *  calibration measured on a busy machine once chose tfjs's cpu backend at 80 ms against wasm's 88 ms; quiet, wasm
+ *  takes 48 ms and cpu 137 ms). */
+export const DEFAULT_CPU: Record<Runtime, BackendId> = { tfjs: 'tfjs:wasm', ort: 'ort:cpu' };
+export const DEFAULT_MARGIN = 1.25;
+
 const ms = (t: number): string => (t >= 100 ? t.toFixed(0) : t >= 10 ? t.toFixed(1) : t.toFixed(2)) + ' ms';
 
 export function choose(workload: Workload, probes: BackendProbe[], timings: Timing[], pref: DevicePref): Choice {
   const runtime = WORKLOADS.find((w) => w.name === workload)!.runtime;
   const usable = probes.filter((p) => p.runtime === runtime && p.available);
   const timed = (p: BackendProbe) => timings.find((t) => t.workload === workload && t.backend === p.id && t.median_ms !== null)?.median_ms ?? null;
+  const def = usable.find((p) => p.id === DEFAULT_CPU[runtime] && timed(p) !== null);
+  let keptDefault: string | null = null;
   const pick = (device: 'gpu' | 'cpu' | 'any'): { probe: BackendProbe; t: number | null } | null => {
     const pool = usable.filter((p) => device === 'any' || p.device === device);
     const measured = pool.filter((p) => timed(p) !== null).sort((a, b) => timed(a)! - timed(b)!);
-    if (measured[0]) return { probe: measured[0], t: timed(measured[0]) };
+    const best = measured[0];
+    if (best && def && best !== def && best.device === 'cpu' && device !== 'gpu' && timed(best)! * DEFAULT_MARGIN > timed(def)!) {
+      keptDefault = `${best.id} is not ${DEFAULT_MARGIN}× faster than the default ${def.id}: staying on ${def.id}`;
+      return { probe: def, t: timed(def) };
+    }
+    if (best) return { probe: best, t: timed(best) };
     const order = device === 'any' ? [...DEFAULT_ORDER[runtime].cpu, ...DEFAULT_ORDER[runtime].gpu] : DEFAULT_ORDER[runtime][device];
     for (const id of order) {
       const p = pool.find((x) => x.id === id);
@@ -84,7 +97,8 @@ export function choose(workload: Workload, probes: BackendProbe[], timings: Timi
   }
   if (pref === 'cpu') {
     const c = pick('cpu');
-    return c ? result(c, c.t !== null ? `--device cpu: fastest CPU backend measured (${table('cpu')})` : `--device cpu: ${c.probe.id} (not calibrated)`) : fallback;
+    const kept = () => (keptDefault ? `; ${keptDefault}` : '');
+    return c ? result(c, c.t !== null ? `--device cpu: fastest CPU backend measured (${table('cpu')})${kept()}` : `--device cpu: ${c.probe.id} (not calibrated)`) : fallback;
   }
   const a = pick('any');
   if (!a) return fallback;
@@ -93,5 +107,6 @@ export function choose(workload: Workload, probes: BackendProbe[], timings: Timi
   if (c && c.t !== null && c.t < a.t * GPU_MARGIN)
     return result(c, `fastest measured: ${table('any')}, but the GPU is not ${GPU_MARGIN}× faster: staying on ${c.probe.id}`);
   const noGpu = usable.some((p) => p.device === 'gpu') ? '' : ` (no GPU backend: ${unavailable('gpu') || 'none probed'})`;
-  return result(a, `fastest measured: ${table('any')}${noGpu}`);
+  const kept = keptDefault && a.probe.id === def?.id ? `; ${String(keptDefault)}` : '';
+  return result(a, `fastest measured: ${table('any')}${noGpu}${kept}`);
 }

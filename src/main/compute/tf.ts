@@ -9,108 +9,21 @@
 //                                  meanwhile (a model loaded for serving, a checkpoint) get it instead of switching
 // tfjs keeps one active backend per process: the call switches it, and a tensor used after a switch is moved with a
 // synchronous read (which fails on webgpu). Read results with `await t.data()` (dataSync fails on webgpu in Node).
-import type * as TF from '@tensorflow/tfjs';
 import type { Workload } from './select.js';
-import { loadPackage } from './packages.js';
+import { logOnce, setHeldTfBackend, tfModuleLoaded, useTfBackend, type Tf, type TfBackend } from './tf-backend.js';
 
-export type Tf = typeof TF;
-export type TfBackend = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
-
-let tfModule: Promise<Tf> | undefined;
-const registered = new Map<TfBackend, Promise<string | null>>();
-const reported = new Set<string>();
-
-function logOnce(line: string): void {
-  if (reported.has(line)) return;
-  reported.add(line);
-  console.error(line);
-}
-
-export function tfModuleLoaded(): Promise<Tf> {
-  // production mode: no "install tfjs-node" banner on every CLI run (our backends are chosen and reported here)
-  tfModule ??= import('@tensorflow/tfjs').then((tf) => (tf.enableProdMode(), tf));
-  return tfModule;
-}
-
-/** Makes a backend known to tfjs; resolves to null, or to why it cannot be used. */
-function register(name: TfBackend): Promise<string | null> {
-  let p = registered.get(name);
-  if (!p) {
-    p = (async () => {
-      try {
-        if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-        if (name === 'tensorflow') {
-          const pkgs = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
-          let err: unknown;
-          for (const pkg of pkgs) {
-            try {
-              await loadPackage(pkg);
-              return null;
-            } catch (e) {
-              err = e;
-            }
-          }
-          throw err instanceof Error ? err : new Error('@tensorflow/tfjs-node is not installed');
-        }
-        if (name === 'webgpu') {
-          // navigator.gpu from Dawn (the `webgpu` package), then the tfjs webgpu backend registers itself
-          const wg = (await import('webgpu')) as unknown as { create(f: string[]): { requestAdapter(): Promise<unknown> }; globals: object };
-          const gpu = wg.create([]);
-          if (!(await gpu.requestAdapter())) return 'no WebGPU adapter';
-          Object.assign(globalThis, wg.globals);
-          const nav = ((globalThis as { navigator?: object }).navigator ?? {}) as { gpu?: unknown };
-          if (!nav.gpu) Object.defineProperty(globalThis, 'navigator', { value: { ...nav, gpu }, configurable: true, writable: true });
-          await import('@tensorflow/tfjs-backend-webgpu');
-        }
-        return null;
-      } catch (e) {
-        return (e as Error).message.split('\n')[0] ?? String(e);
-      }
-    })();
-    registered.set(name, p);
-  }
-  return p;
-}
-
-/** Activates `name` (falling back to wasm, then cpu, with the reason logged once); returns tf and what runs. */
-export async function useTfBackend(name: TfBackend): Promise<{ tf: Tf; backend: TfBackend }> {
-  const tf = await tfModuleLoaded();
-  const chain = [...new Set<TfBackend>([name, 'wasm', 'cpu'])];
-  for (const b of chain) {
-    if (tf.getBackend() === b) return { tf, backend: b };
-    const why = await register(b);
-    let ok = false;
-    let reason = why;
-    if (why === null) {
-      try {
-        ok = await tf.setBackend(b);
-        if (ok) await tf.ready();
-        else reason = 'initialisation failed';
-      } catch (e) {
-        reason = (e as Error).message;
-      }
-    }
-    if (ok) return { tf, backend: b };
-    logOnce(`tfjs: ${b} backend unavailable (${reason}); falling back`);
-  }
-  throw new Error('tfjs: no backend could be initialised');
-}
-
-/** Human label of the active backend, for training logs ("training on webgpu (GPU)"). */
-export function describeTfBackend(tf: Tf): string {
-  const b = tf.getBackend();
-  return `${b} (${b === 'webgpu' ? 'GPU' : b === 'tensorflow' ? 'libtensorflow' : 'CPU'})`;
-}
+export { describeTfBackend, heldTfBackend, tfModuleLoaded, useTfBackend, type Tf, type TfBackend } from './tf-backend.js';
 
 /** The backend `preferred` resolves to (see the header). */
-async function backendName(preferred: TfBackend | 'auto' | undefined, workload: Workload | undefined): Promise<TfBackend> {
+async function backendName(preferred: TfBackend | 'auto' | undefined, workload: Workload | undefined, run = false): Promise<TfBackend> {
   let name: TfBackend = preferred && preferred !== 'auto' ? preferred : 'wasm';
   if (preferred === 'auto' || preferred === undefined) {
     const { devicePreference } = await import('./device.js');
     const device = devicePreference();
     if (preferred === 'auto' || device !== 'auto') {
-      const { backendFor } = await import('./index.js');
-      const choice = await backendFor(workload ?? 'batch-infer', { device });
+      const { backendFor, backendForRun } = await import('./index.js');
+      // a training run checks the cached choice first (re-measured when the backend runs > 1.5× slower than calibrated)
+      const choice = await (run && workload ? backendForRun : backendFor)(workload ?? 'batch-infer', { device });
       if (choice.backend.startsWith('tfjs:')) name = choice.backend.slice(5) as TfBackend;
     }
   }
@@ -143,11 +56,6 @@ async function held(h: Hold, preferred: TfBackend | 'auto' | undefined, workload
   return tfModuleLoaded();
 }
 
-/** The backend a training run holds, or null (calibration must not switch tfjs under a run). */
-export function heldTfBackend(): string | null {
-  return hold?.backend ?? null;
-}
-
 export function loadTf(preferred?: TfBackend | 'auto', opts: { workload?: Workload } = {}): Promise<Tf> {
   return inTurn(async () => {
     if (hold) return held(hold, preferred, opts.workload);
@@ -170,8 +78,9 @@ export interface TfHold {
 export function holdTf(preferred: TfBackend | 'auto', opts: { workload?: Workload } = {}): Promise<TfHold> {
   return inTurn(async () => {
     if (!hold) {
-      const { backend } = await useTfBackend(await backendName(preferred, opts.workload));
+      const { backend } = await useTfBackend(await backendName(preferred, opts.workload, true));
       hold = { backend, asked: askedFor(preferred, opts.workload), count: 0 };
+      setHeldTfBackend(backend);
     }
     else await held(hold, preferred, opts.workload);
     const h = hold;
@@ -183,7 +92,10 @@ export function holdTf(preferred: TfBackend | 'auto', opts: { workload?: Workloa
       release() {
         if (released) return;
         released = true;
-        if (--h.count === 0 && hold === h) hold = undefined;
+        if (--h.count === 0 && hold === h) {
+          hold = undefined;
+          setHeldTfBackend(null);
+        }
       },
     };
   });

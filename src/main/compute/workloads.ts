@@ -1,6 +1,6 @@
 // The calibration workloads: small versions of what the models do (tyre LSTM training, PPO update, batch inference
 // in tfjs; batch inference in onnxruntime). Each step reads its result back asynchronously (await data()).
-import type { Tf } from './tf.js';
+import type { Tf } from './tf-backend.js';
 import { mlpOnnx, mlpWeights } from './onnx.js';
 import type { Workload } from './select.js';
 

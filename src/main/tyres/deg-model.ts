@@ -122,14 +122,20 @@ export class DegNet {
     const B = b.obs.shape[0]!;
     const e = tf.matMul(b.circ, w.emb as TF.Tensor2D);
     const ctxAll = tf.concat([b.ctx, e], 1);
-    const xin = tf.concat([b.obs, tf.tile(tf.expandDims(ctxAll, 1), [1, OBS, 1])], 2);
+    // the LSTM's input projection for all steps at once: [obs_t ‖ ctx] · Wx = obs_t · Wx[obs rows] + ctx · Wx[ctx rows]
+    // (the same sums as projecting the concatenation, without tiling the context over the steps), time-major so each
+    // step is one contiguous block
+    const fin = OBS_F + ctxAll.shape[1]!;
+    const wxObs = tf.slice(w.lstm_wx!, [0, 0], [OBS_F, 4 * H]) as TF.Tensor2D;
+    const wxCtx = tf.slice(w.lstm_wx!, [OBS_F, 0], [fin - OBS_F, 4 * H]) as TF.Tensor2D;
+    const obsT = tf.reshape(tf.transpose(b.obs, [1, 0, 2]), [OBS * B, OBS_F]) as TF.Tensor2D;
+    const xw = tf.add(tf.reshape(tf.matMul(obsT, wxObs), [OBS, B, 4 * H]), tf.add(tf.matMul(ctxAll, wxCtx), w.lstm_b!));
+    const xsteps = tf.unstack(xw, 0) as TF.Tensor2D[];
     let h: TF.Tensor2D = tf.zeros([B, H]);
     let c: TF.Tensor2D = tf.zeros([B, H]);
     const states: TF.Tensor2D[] = [];
-    const fin = xin.shape[2]!;
     for (let t = 0; t < OBS; t++) {
-      const xt = tf.reshape(tf.slice(xin, [0, t, 0], [B, 1, fin]), [B, fin]) as TF.Tensor2D;
-      const z = tf.add(tf.add(tf.matMul(xt, w.lstm_wx as TF.Tensor2D), tf.matMul(h, w.lstm_wh as TF.Tensor2D)), w.lstm_b!);
+      const z = tf.add(xsteps[t]!, tf.matMul(h, w.lstm_wh as TF.Tensor2D));
       const [i, f, g, o] = tf.split(z, 4, 1) as [TF.Tensor2D, TF.Tensor2D, TF.Tensor2D, TF.Tensor2D];
       c = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
       h = tf.mul(tf.sigmoid(o), tf.tanh(c));
@@ -149,24 +155,29 @@ export class DegNet {
     const last = tf.reshape(tf.slice(Z, [0, OBS - 1, 0], [B, 1, H]), [B, H]);
     const ctxv = tf.concat([pooled, last, ctxAll], 1);
     const d = ctxv.shape[1]!;
-    const qin = tf.concat([tf.tile(tf.expandDims(ctxv, 1), [1, HORIZON, 1]), b.q], 2);
-    const x2 = tf.reshape(qin, [B * HORIZON, d + Q_F]) as TF.Tensor2D;
-    const hid = tf.relu(tf.add(tf.matMul(x2, w.d1_w as TF.Tensor2D), w.d1_b!));
+    // per query [ctxv ‖ q] · W1 = ctxv · W1[ctx rows] (once per sample, broadcast over the queries) + q · W1[q rows]
+    const dn = this.config.dense;
+    const w1c = tf.slice(w.d1_w!, [0, 0], [d, dn]) as TF.Tensor2D;
+    const w1q = tf.slice(w.d1_w!, [d, 0], [Q_F, dn]) as TF.Tensor2D;
+    const qpart = tf.reshape(tf.matMul(tf.reshape(b.q, [B * HORIZON, Q_F]) as TF.Tensor2D, w1q), [B, HORIZON, dn]);
+    const cpart = tf.expandDims(tf.add(tf.matMul(ctxv, w1c), w.d1_b!), 1);
+    const hid = tf.reshape(tf.relu(tf.add(cpart, qpart)), [B * HORIZON, dn]) as TF.Tensor2D;
     const out = tf.add(tf.matMul(hid, w.d2_w as TF.Tensor2D), w.d2_b!);
-    const [lo, mid, hi] = tf.split(out, 3, 1);
-    const qs = tf.concat([tf.sub(mid!, tf.softplus(lo!)), mid!, tf.add(mid!, tf.softplus(hi!))], 1);
+    // [mid − softplus(lo), mid, mid + softplus(hi)] without splitting the columns: out · M puts mid in every column
+    // (exactly: the other terms are 0 · x), softplus(out) · [−1, 0, 1] adds the ordered offsets
+    const M = tf.tensor2d([0, 0, 0, 1, 1, 1, 0, 0, 0], [3, 3]);
+    const qs = tf.add(tf.matMul(out, M), tf.mul(tf.softplus(out), tf.tensor1d([-1, 0, 1])));
     return tf.reshape(qs, [B, HORIZON, 3]) as TF.Tensor3D;
   }
 
   /** Masked mean pinball loss over the three quantiles. */
   loss(pred: TF.Tensor3D, y: TF.Tensor2D, mask: TF.Tensor2D): TF.Scalar {
     const tf = this.tf;
-    const parts = QUANTILES.map((qq, k) => {
-      const p = tf.reshape(tf.slice(pred, [0, 0, k], [-1, -1, 1]), y.shape);
-      const e = tf.sub(y, p);
-      return tf.mul(tf.maximum(tf.mul(e, qq), tf.mul(e, qq - 1)), mask);
-    });
-    return tf.div(tf.sum(tf.addN(parts)), tf.maximum(tf.sum(mask), 1)) as TF.Scalar;
+    // all three quantiles at once (broadcast over the last axis; no strided slices)
+    const qq = tf.tensor1d(QUANTILES as unknown as number[]);
+    const e = tf.sub(tf.expandDims(y, 2), pred);
+    const l = tf.mul(tf.maximum(tf.mul(e, qq), tf.mul(e, tf.sub(qq, 1))), tf.expandDims(mask, 2));
+    return tf.div(tf.sum(l), tf.maximum(tf.sum(mask), 1)) as TF.Scalar;
   }
 
   /** Quantile predictions as plain arrays: per sample, per query, [p10, p50, p90]. */

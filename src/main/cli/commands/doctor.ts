@@ -1,5 +1,11 @@
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
+import type { LoadReport } from '../../compute/calibrate.js';
+
+const loadLine = (l: LoadReport | null): string =>
+  l
+    ? `load average ${l.loadavg_start} → ${l.loadavg_end} on ${l.cores} cores; machine ${l.busy_pct}% busy, ${l.others_pct}% by other programs`
+    : 'not recorded (measured by an older version)';
 
 export const command: Command = {
   name: 'doctor',
@@ -28,7 +34,9 @@ export const command: Command = {
       'backends:',
       ...r.backends.map((b) => `  ${b.available ? '✓' : '✗'} ${b.id.padEnd(16)} ${b.device.padEnd(4)} ${b.available ? (b.version ?? '') : (b.reason ?? '')}`),
       '',
-      `calibration (${r.calibration.cached ? `cached ${r.calibration.measuredAt}` : 'measured now'}; ${r.calibration.file}):`,
+      `calibration (${r.calibration.cached ? `cached, measured ${r.calibration.measuredAt}` : `measured now, ${r.calibration.measuredAt}`}; ${r.calibration.file}):`,
+      `  under load: ${loadLine(r.calibration.load)}`,
+      ...r.calibration.rechecks.map((c) => `  re-measured ${c.workload} ${c.at}: ${c.backend} ran ${c.observed_ms.toFixed(1)} ms against ${c.calibrated_ms.toFixed(1)} ms calibrated (${loadLine(c.load)})`),
       ...r.calibration.timings.map((t) => `  ${t.workload.padEnd(12)} ${t.backend.padEnd(16)} ${t.median_ms === null ? `failed: ${t.error}` : `${t.median_ms.toFixed(2)} ms${t.note ? ` (${t.note})` : ''}`}`),
       '',
       `chosen (device ${r.device}):`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GbdtModel, rng, trainGbdt } from './index.js';
+import { GbdtModel, rng, trainGbdt, warmHistThreads, workerShards } from './index.js';
 
 function grid(n: number, cols: number, seed: number): Float64Array {
   const r = rng(seed);
@@ -98,3 +98,31 @@ describe('gbdt', () => {
   });
 });
 
+describe('gbdt threads', () => {
+  // 70,000 rows: two shards, so the second thread takes part
+  const n = 70_000;
+  const x = grid(n, 4, 11);
+  const y = Float64Array.from({ length: n }, (_, i) => Math.sin(3 * x[4 * i]!) + x[4 * i + 1]! * x[4 * i + 2]! + (x[4 * i + 3]! > 0.5 ? 1 : 0));
+  const weight = Float64Array.from({ length: n }, (_, i) => 1 + (i % 3));
+  const same = (a: GbdtModel, b: GbdtModel) => {
+    expect(JSON.stringify(b.toJSON())).toBe(JSON.stringify(a.toJSON()));
+    expect(Array.from(b.predict(x, n))).toEqual(Array.from(a.predict(x, n)));
+  };
+
+  it('trains the identical model on 1, 2 and 3 threads (L2, weighted Huber with bagging and feature sampling)', async () => {
+    expect(await warmHistThreads(2)).toBe(2);
+    const before = workerShards();
+    for (const [params, w] of [
+      [{ numRounds: 25 }, undefined],
+      [{ objective: 'huber', numRounds: 15, baggingFraction: 0.8, featureFraction: 0.75, seed: 3 }, weight],
+    ] as const) {
+      const one = trainGbdt({ x, rows: n, cols: 4, y, weight: w }, params, undefined, { threads: 1 });
+      const two = trainGbdt({ x, rows: n, cols: 4, y, weight: w }, params, undefined, { threads: 2 });
+      const three = trainGbdt({ x, rows: n, cols: 4, y, weight: w }, params, undefined, { threads: 3 });
+      same(one, two);
+      same(one, three);
+      expect(one.trees.length).toBe(params.numRounds);
+    }
+    expect(workerShards()).toBeGreaterThan(before); // the worker threads did part of the work
+  });
+});

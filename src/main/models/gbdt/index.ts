@@ -3,7 +3,9 @@
 //   model.predict(x, rows) / predictRaw, model.gainImportance(), model.toJSON() / GbdtModel.fromJSON(json)
 // Objectives: 'binary' (logloss), 'regression' (L2), 'huber' (huberDelta), 'conditional-logit' (softmax within group).
 // Export to ONNX: ../onnx/export.ts.
-export { trainGbdt, DEFAULT_PARAMS, rng, type GbdtParams, type GbdtDataset, type TrainOptions } from './train.js';
+export { trainGbdt, rng, type GbdtDataset, type TrainOptions } from './train.js';
+export { DEFAULT_PARAMS, type GbdtParams } from './params.js';
+export { closeHistThreads, warmHistThreads, workerShards } from './hist-threads.js';
 export { GbdtModel, type GbdtJSON } from './model.js';
 export { Tree, type TreeJSON } from './tree.js';
 export type { Objective } from './objective.js';

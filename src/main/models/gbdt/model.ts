@@ -2,7 +2,10 @@
 import type { Matrix } from './binning.js';
 import { transform, type Objective } from './objective.js';
 import { Tree, type TreeJSON } from './tree.js';
-import type { GbdtParams } from './train.js';
+import type { GbdtParams } from './params.js';
+
+/** Rows per block in predictRaw. */
+const PREDICT_BLOCK = 512;
 
 export interface GbdtJSON {
   format: 'pitwall-gbdt/1';
@@ -50,7 +53,25 @@ export class GbdtModel {
     const cols = this.numFeatures;
     if (x.length < rows * cols) throw new Error(`predict: x has ${x.length} values, expected ${rows}×${cols}`);
     const out = new Float64Array(rows).fill(this.initScore);
-    for (const t of this.trees) for (let r = 0; r < rows; r++) out[r]! += t.predictRow(x, cols, r);
+    // blocks of rows through every tree (the block's features stay in cache); each row still sums its trees in
+    // model order, so results equal the row-by-row predictor's bit for bit
+    for (let r0 = 0; r0 < rows; r0 += PREDICT_BLOCK) {
+      const r1 = Math.min(rows, r0 + PREDICT_BLOCK);
+      for (const t of this.trees) {
+        const { feature, threshold, left, right, missingLeft, value } = t;
+        for (let r = r0; r < r1; r++) {
+          const base = r * cols;
+          let n = 0;
+          let f = feature[0]!;
+          while (f >= 0) {
+            const v = x[base + f]!;
+            n = (Number.isNaN(v) ? missingLeft[n] === 1 : Math.fround(v) <= threshold[n]!) ? left[n]! : right[n]!;
+            f = feature[n]!;
+          }
+          out[r]! += value[n]!;
+        }
+      }
+    }
     return out;
   }
 

@@ -1,51 +1,16 @@
 // Histogram GBDT training (LightGBM-style): uint8 bins (column-major for partitions, a row-major copy for
 // histograms), leaf-wise growth with numLeaves/maxDepth, second-order gain with L2, histogram subtraction (build the
 // smaller child, subtract for the larger), per-tree feature subsampling, per-round bagging, early stopping on a
-// validation set. Deterministic per seed.
+// validation set. Deterministic per seed, and identical whatever the thread count: histograms are built by a wasm
+// kernel over shared memory, split by feature between threads (./hist-threads.ts).
 import { applyBins, fitBins, type BinMapper, type Matrix } from './binning.js';
-import { gradients, initScore, metric, type Labels, type Objective } from './objective.js';
+import { HistBuilder, defaultThreads } from './hist-threads.js';
+import { gradients, initScore, metric, type Labels } from './objective.js';
+import { DEFAULT_PARAMS, type GbdtParams } from './params.js';
 import { Tree } from './tree.js';
 import { GbdtModel } from './model.js';
 import { seededRng } from '../../util/rng.js';
 
-export interface GbdtParams {
-  objective: Objective;
-  numRounds: number;
-  learningRate: number;
-  /** Max leaves per tree (leaf-wise growth). */
-  numLeaves: number;
-  /** Max depth; 0 = unlimited. */
-  maxDepth: number;
-  minDataInLeaf: number;
-  minSumHessian: number;
-  lambdaL2: number;
-  minGainToSplit: number;
-  featureFraction: number;
-  baggingFraction: number;
-  maxBins: number;
-  /** Stop when the validation metric has not improved for this many rounds; 0 = off. */
-  earlyStoppingRounds: number;
-  huberDelta: number;
-  seed: number;
-}
-
-export const DEFAULT_PARAMS: GbdtParams = {
-  objective: 'regression',
-  numRounds: 100,
-  learningRate: 0.1,
-  numLeaves: 31,
-  maxDepth: 0,
-  minDataInLeaf: 20,
-  minSumHessian: 1e-3,
-  lambdaL2: 0,
-  minGainToSplit: 0,
-  featureFraction: 1,
-  baggingFraction: 1,
-  maxBins: 255,
-  earlyStoppingRounds: 0,
-  huberDelta: 1,
-  seed: 0,
-};
 
 export interface GbdtDataset extends Labels {
   /** Row-major features, rows × cols; NaN = missing. */
@@ -61,7 +26,11 @@ export interface TrainOptions {
   /** Custom validation metric on raw scores (lower = better); defaults to the objective's. */
   validMetric?: (raw: Float64Array, valid: GbdtDataset) => number;
   onRound?: (round: number, train: number, valid: number | undefined) => void;
+  /** Threads building histograms (default: PITWALL_GBDT_THREADS, else the cores, at most 8). The model is the same
+   *  for any count. */
+  threads?: number;
 }
+
 
 /** Deterministic PRNG for bagging and feature sampling (seed 0 maps to a non-zero state). */
 export const rng = seededRng;
@@ -78,8 +47,10 @@ interface Split {
 
 interface Leaf {
   node: number;
-  start: number;
-  end: number;
+  /** Rows order[lo[s]..hi[s]) of each shard. */
+  lo: Int32Array;
+  hi: Int32Array;
+  n: number;
   depth: number;
   g: number;
   h: number;
@@ -94,13 +65,26 @@ export function trainGbdt(train: GbdtDataset, params: Partial<GbdtParams> = {}, 
   if (train.x.length !== rows * cols) throw new Error(`trainGbdt: x has ${train.x.length} values, expected ${rows}×${cols}`);
   const map = fitBins(train.x, rows, cols, p.maxBins);
   const B = applyBins(map, train.x, rows, cols);
-  const grower = new TreeGrower(map, B, rows, cols, p, (p.objective === 'regression' || p.objective === 'huber') && !train.weight);
+  const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+  const grower = new TreeGrower(map, B, rows, cols, p, (p.objective === 'regression' || p.objective === 'huber') && !train.weight, threads);
+  try {
+    return boost(train, p, valid, opts, grower);
+  } finally {
+    grower.close();
+  }
+}
+
+function boost(train: GbdtDataset, p: GbdtParams, valid: GbdtDataset | undefined, opts: TrainOptions, grower: TreeGrower): GbdtModel {
+  const { rows, cols } = train;
   const rand = rng(p.seed);
 
   const init = initScore(p.objective, train, rows);
-  const F = Float64Array.from({ length: rows }, (_, i) => init + (train.baseMargin ? train.baseMargin[i]! : 0));
-  const g = new Float64Array(rows);
-  const h = new Float64Array(rows);
+  const { g, h, F } = grower;
+  for (let i = 0; i < rows; i++) F[i] = init + (train.baseMargin ? train.baseMargin[i]! : 0);
+  // unweighted L2: the kernel takes the next round's gradients (F − y) while it adds the leaf values
+  const residual = p.objective === 'regression' && !train.weight;
+  if (residual) for (let i = 0; i < rows; i++) grower.y[i] = train.y[i]!;
+  let fresh = false; // g, h already hold this round's gradients
   const VF = valid ? Float64Array.from({ length: valid.rows }, (_, i) => init + (valid.baseMargin ? valid.baseMargin[i]! : 0)) : undefined;
   const trees: Tree[] = [];
   let best = Infinity;
@@ -110,7 +94,7 @@ export function trainGbdt(train: GbdtDataset, params: Partial<GbdtParams> = {}, 
   const feats = Int32Array.from({ length: cols }, (_, i) => i);
 
   for (let it = 0; it < p.numRounds; it++) {
-    gradients(p.objective, train, rows, F, g, h, p.huberDelta);
+    if (!fresh) gradients(p.objective, train, rows, F, g, h, p.huberDelta);
     // bagging (by group when groups exist)
     let nBag = rows;
     if (p.baggingFraction < 1) {
@@ -136,7 +120,8 @@ export function trainGbdt(train: GbdtDataset, params: Partial<GbdtParams> = {}, 
       feats[j] = t;
     }
     const used = k < cols ? feats.slice(0, k).sort() : feats;
-    const tree = grower.grow(g, h, inBag, nBag, used, F);
+    fresh = residual && nBag === rows && it + 1 < p.numRounds;
+    const tree = grower.grow(inBag, nBag, used, fresh);
     // out-of-bag rows: route by bins
     if (nBag < rows) for (let r = 0; r < rows; r++) if (!inBag[r]) F[r]! += grower.predictBinned(tree, r);
     trees.push(tree);
@@ -163,26 +148,30 @@ export function trainGbdt(train: GbdtDataset, params: Partial<GbdtParams> = {}, 
   });
 }
 
-/** Grows one tree on the binned matrix; writes the leaf outputs into F for in-bag rows. */
+/** Grows one tree on the binned matrix; adds the leaf outputs to F for in-bag rows. */
 class TreeGrower {
   private readonly off: Int32Array; // first histogram slot of each feature
   private readonly nBins: Int32Array; // slots per feature (non-NaN bins + NaN bin)
-  private readonly size: number;
-  private readonly order: Int32Array;
-  private readonly tmp: Int32Array;
-  /** Row-major copy of the bins (histograms are built row-wise). */
-  private readonly R: Uint8Array;
-  private readonly usedOff: Int32Array;
-  private readonly pool: Float64Array[] = [];
+  private readonly slot: Int32Array; // first float64 of each feature in a histogram
+  private readonly hb: HistBuilder;
+  private readonly S: number;
+  /** Column-major bins (in the shared memory). */
+  private readonly B: Uint8Array;
+  /** Gradients, hessians, margins and labels of the training rows, in the shared memory. */
+  readonly g: Float64Array;
+  readonly h: Float64Array;
+  readonly F: Float64Array;
+  readonly y: Float64Array;
 
   constructor(
     private readonly map: BinMapper,
-    private readonly B: Uint8Array,
+    B: Uint8Array,
     private readonly rows: number,
     private readonly cols: number,
     private readonly p: GbdtParams,
     /** Every hessian is 1 (unweighted L2/Huber): the count slot doubles as the hessian sum. */
     private readonly unitHess: boolean,
+    threads: number,
   ) {
     this.off = new Int32Array(cols);
     this.nBins = new Int32Array(cols);
@@ -192,53 +181,35 @@ class TreeGrower {
       this.nBins[f] = map.nanBin[f]! + 1;
       o += this.nBins[f]!;
     }
-    this.size = o * 3;
-    this.order = new Int32Array(rows);
-    this.tmp = new Int32Array(rows);
-    this.usedOff = new Int32Array(cols);
-    this.R = new Uint8Array(rows * cols);
-    for (let f = 0; f < cols; f++) for (let r = 0; r < rows; r++) this.R[r * cols + f] = B[f * rows + r]!;
+    this.slot = Int32Array.from(this.off, (v) => v * 3);
+    // one histogram per leaf at most, plus the one being built
+    this.hb = new HistBuilder(rows, cols, o * 3, p.numLeaves, threads);
+    this.S = this.hb.shards;
+    ({ g: this.g, h: this.h, F: this.F, y: this.y } = this.hb);
+    this.B = this.hb.colBins;
+    this.B.set(B);
+    const R = this.hb.bins; // row-major copy of the bins (histograms are built row-wise)
+    for (let f = 0; f < cols; f++) for (let r = 0, k = f; r < rows; r++, k += cols) R[k] = B[f * rows + r]!;
+  }
+
+  get threads(): number {
+    return this.hb.threadCount;
+  }
+
+  close(): void {
+    this.hb.close();
   }
 
   private alloc(): Float64Array {
-    const a = this.pool.pop();
-    if (a) {
-      a.fill(0);
-      return a;
-    }
-    return new Float64Array(this.size);
-  }
-
-  private buildHist(hist: Float64Array, start: number, end: number, g: Float64Array, h: Float64Array, used: Int32Array): void {
-    const { R, cols, order, usedOff } = this;
-    // row-wise: each row's gradients are read once, its bins sequentially (row-major copy of the bins)
-    const nu = used.length;
-    for (let u = 0; u < nu; u++) usedOff[u] = this.off[used[u]!]! * 3;
-    for (let i = start; i < end; i++) {
-      const r = order[i]!;
-      const gr = g[r]!;
-      const hr = h[r]!;
-      const base = r * cols;
-      if (this.unitHess)
-        for (let u = 0; u < nu; u++) {
-          const k = usedOff[u]! + R[base + used[u]!]! * 3;
-          hist[k]! += gr;
-          hist[k + 2]! += 1;
-        }
-      else
-        for (let u = 0; u < nu; u++) {
-          const k = usedOff[u]! + R[base + used[u]!]! * 3;
-          hist[k]! += gr;
-          hist[k + 1]! += hr;
-          hist[k + 2]! += 1;
-        }
-    }
+    const a = this.hb.hists.pop();
+    if (!a) throw new Error('trainGbdt: histogram pool exhausted');
+    return a;
   }
 
   private bestSplit(leaf: Leaf, used: Int32Array): Split | null {
     const { p } = this;
     if (p.maxDepth > 0 && leaf.depth >= p.maxDepth) return null;
-    const n = leaf.end - leaf.start;
+    const n = leaf.n;
     if (n < 2 * p.minDataInLeaf) return null;
     const lam = p.lambdaL2;
     const G = leaf.g;
@@ -284,10 +255,10 @@ class TreeGrower {
     return best;
   }
 
-  grow(g: Float64Array, h: Float64Array, inBag: Uint8Array, nBag: number, used: Int32Array, F: Float64Array): Tree {
-    const { order, B, rows, p } = this;
-    let n = 0;
-    for (let r = 0; r < rows; r++) if (inBag[r]) order[n++] = r;
+  grow(inBag: Uint8Array, nBag: number, used: Int32Array, residual: boolean): Tree {
+    const { rows, p, S } = this;
+    const rlo = this.hb.seg.slice(0, S);
+    const rhi = this.hb.fillOrder(nBag === rows ? null : inBag);
     const feature: number[] = [-1];
     const threshold: number[] = [0];
     const binThr: number[] = [0];
@@ -296,15 +267,12 @@ class TreeGrower {
     const missingLeft: number[] = [0];
     const gain: number[] = [0];
     const cover: number[] = [0];
-    let G = 0;
-    let H = 0;
-    for (let i = 0; i < nBag; i++) {
-      G += g[order[i]!]!;
-      H += h[order[i]!]!;
-    }
+    // node sums in row order (the order of the rows in `order` when there is one shard)
+    const [G, H] = this.hb.sums(rlo, rhi);
     cover[0] = H;
-    const root: Leaf = { node: 0, start: 0, end: nBag, depth: 0, g: G, h: H, hist: this.alloc(), split: null };
-    this.buildHist(root.hist, 0, nBag, g, h, used);
+    const root: Leaf = { node: 0, lo: rlo, hi: rhi, n: nBag, depth: 0, g: G, h: H, hist: this.alloc(), split: null };
+    this.hb.setFeatures(used, this.slot);
+    this.hb.root(root.hist, rlo, rhi, this.unitHess);
     root.split = this.bestSplit(root, used);
     const leaves: Leaf[] = [root];
     while (leaves.length < p.numLeaves) {
@@ -316,18 +284,6 @@ class TreeGrower {
       if (bi < 0) break;
       const leaf = leaves[bi]!;
       const s = leaf.split!;
-      // partition rows of the leaf
-      const base = s.feature * rows;
-      const nan = this.map.nanBin[s.feature]!;
-      let l = leaf.start;
-      let t = 0;
-      for (let i = leaf.start; i < leaf.end; i++) {
-        const r = order[i]!;
-        const b = B[base + r]!;
-        if (b === nan ? s.missingLeft : b <= s.bin) order[l++] = r;
-        else this.tmp[t++] = r;
-      }
-      order.set(this.tmp.subarray(0, t), l);
       const ln = feature.length;
       const rn = ln + 1;
       for (const arr of [feature, left, right]) arr.push(-1, -1);
@@ -340,26 +296,34 @@ class TreeGrower {
       left[leaf.node] = ln;
       right[leaf.node] = rn;
       gain[leaf.node] = s.gain;
-      const L: Leaf = { node: ln, start: leaf.start, end: l, depth: leaf.depth + 1, g: s.lG, h: s.lH, hist: leaf.hist, split: null };
-      const R: Leaf = { node: rn, start: l, end: leaf.end, depth: leaf.depth + 1, g: leaf.g - s.lG, h: leaf.h - s.lH, hist: leaf.hist, split: null };
-      const [small, large] = L.end - L.start <= R.end - R.start ? [L, R] : [R, L];
-      small.hist = this.alloc();
-      this.buildHist(small.hist, small.start, small.end, g, h, used);
-      // large = parent − small (in place in the parent's buffer)
-      const ph = large.hist;
-      const sh = small.hist;
+      // partition the rows of the leaf (stable: each child keeps its rows in ascending order) and build the smaller
+      // child's histogram; the larger one's is parent − smaller (in place in the parent's buffer)
+      const smallLeft = s.lC <= leaf.n - s.lC;
+      const mid = new Int32Array(S);
+      const sh = this.alloc();
+      this.hb.split(leaf.lo, leaf.hi, mid, s.feature, this.map.nanBin[s.feature]!, s.missingLeft, s.bin, smallLeft, sh, this.unitHess);
+      const ph = leaf.hist;
       for (let i = 0; i < ph.length; i++) ph[i]! -= sh[i]!;
+      const L: Leaf = { node: ln, lo: leaf.lo, hi: mid, n: s.lC, depth: leaf.depth + 1, g: s.lG, h: s.lH, hist: smallLeft ? sh : ph, split: null };
+      const R: Leaf = { node: rn, lo: mid, hi: leaf.hi, n: leaf.n - s.lC, depth: leaf.depth + 1, g: leaf.g - s.lG, h: leaf.h - s.lH, hist: smallLeft ? ph : sh, split: null };
       L.split = this.bestSplit(L, used);
       R.split = this.bestSplit(R, used);
       leaves.splice(bi, 1, L, R);
     }
     const value = new Float64Array(feature.length);
+    const leafValues: number[] = [];
     for (const leaf of leaves) {
       const v = (-leaf.g / (leaf.h + p.lambdaL2)) * p.learningRate;
       value[leaf.node] = v;
-      for (let i = leaf.start; i < leaf.end; i++) F[order[i]!]! += v;
-      this.pool.push(leaf.hist);
+      leafValues.push(v);
+      this.hb.hists.push(leaf.hist);
     }
+    this.hb.apply(
+      leaves.map((l) => l.lo),
+      leaves.map((l) => l.hi),
+      leafValues,
+      residual,
+    );
     const tree = new Tree(
       Int32Array.from(feature),
       Float64Array.from(threshold),
