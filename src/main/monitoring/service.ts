@@ -13,6 +13,9 @@ export interface MonitorService {
   poll(): DriftAlert[];
   /** Outcome join (after an import or at the end of a replay) with alerts pushed to the sessions. */
   afterOutcomes(): JoinResult;
+  /** The join at a replay's chequered flag, once per race per engine: fifty screens finishing the same replay
+   *  would otherwise run the same join fifty times on the engine's loop. */
+  afterRaceEnd(race: string): void;
   stop(): void;
 }
 
@@ -36,6 +39,7 @@ function createMonitor(engine: Engine): MonitorService {
     for (const a of fresh) sink(a);
     return fresh;
   };
+  const joinedAtFlag = new Set<string>();
   const timer = setInterval(() => {
     try {
       if (engine.db.open) poll();
@@ -48,6 +52,11 @@ function createMonitor(engine: Engine): MonitorService {
     sink,
     poll,
     afterOutcomes: () => joinOutcomes(engine.db, { onAlert: sink }),
+    afterRaceEnd(race) {
+      if (joinedAtFlag.has(race)) return;
+      joinedAtFlag.add(race);
+      joinOutcomes(engine.db, { onAlert: sink });
+    },
     stop: () => clearInterval(timer),
   };
 }

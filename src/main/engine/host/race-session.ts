@@ -13,7 +13,8 @@ export const raceSessionHandlers: Handlers<'replayOpen'> = {
     const pipeline = startCommentary(s, race);
     c.onEvents((events, now) => void pipeline.push(events, now).catch(() => undefined));
     c.onSeek((t) => pipeline.reset(t));
-    c.onEnd(() => monitorService(s.engine).afterOutcomes()); // predictions for this race meet their outcome
+    // predictions for this race meet their outcome (once per race, however many sessions reach the flag)
+    c.onEnd(() => monitorService(s.engine).afterRaceEnd(`${race.tl.meta.season}-${race.tl.meta.round}`));
     s.emit('replay:snapshot', c.snapshot());
     return replayInfo(race.tl);
   },
