@@ -1,29 +1,20 @@
 // Pit advice on screen is for this lap and this car: it names its lap, never offers slicks to a car in a wet field,
 // and says why there is none for a retired car or a finished race (Chromium against `pitwall serve`, real data).
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browser, CHROMIUM, serve, shot, shownLap, type Browser, type Served } from './harness.js';
+import { CHROMIUM, servedBrowser, shot, shownLap } from './harness.js';
 
 describe.skipIf(!existsSync(CHROMIUM))('pit advice in the strategy card', () => {
-  let srv: Served;
-  let b: Browser;
-  beforeAll(async () => {
-    srv = await serve();
-    b = await browser();
-  });
-  afterAll(async () => {
-    await b?.close();
-    await srv?.stop();
-  });
+  const ctx = servedBrowser();
   const openAt = async (page: Page, season: number, round: number, lap: number) => {
-    await page.goto(`${srv.url}?season=${season}&round=${round}&lap=${lap}`);
+    await page.goto(`${ctx.srv.url}?season=${season}&round=${round}&lap=${lap}`);
     await page.waitForSelector('[data-app-state="ready"]', { timeout: 30_000 });
     await expect.poll(() => shownLap(page), { timeout: 20_000 }).toBe(lap);
   };
 
   it('Monaco 2023 lap 63, the field on intermediates: advice for lap 63, and no slick tyre for the leader', async () => {
-    const { page } = b;
+    const { page } = ctx.b;
     await openAt(page, 2023, 6, 63);
     await page.getByTestId('timing-row').first().click();
     const rec = page.getByTestId('pit-recommendation');
@@ -37,7 +28,7 @@ describe.skipIf(!existsSync(CHROMIUM))('pit advice in the strategy card', () => 
   });
 
   it('a retired car and a finished race get no advice, and the card says why', async () => {
-    const { page } = b;
+    const { page } = ctx.b;
     await openAt(page, 2023, 1, 45);
     await page.locator('[data-testid="timing-row"][data-driver="leclerc"]').click();
     const empty = page.getByTestId('pit-recommendation-empty');

@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium, type Chromium as Browser } from '../../scripts/chromium.mjs';
 import { dbCopy } from '../helpers/db.js';
 import { PROJECT_ROOT } from '../helpers/data.js';
 
@@ -78,4 +80,19 @@ export async function shot(page: Page, name: string): Promise<string> {
 export async function shownLap(page: Page): Promise<number> {
   const t = (await page.getByTestId('replay-lap').textContent()) ?? '';
   return parseInt(t.replace(/\D+/g, ' '), 10);
+}
+
+/** One `pitwall serve` and one Chromium for a describe block: started before its tests, stopped after. The
+ *  returned object's fields are set once `beforeAll` has run. */
+export function servedBrowser(): { srv: Served; b: Browser } {
+  const ctx = {} as { srv: Served; b: Browser };
+  beforeAll(async () => {
+    ctx.srv = await serve();
+    ctx.b = await launchChromium();
+  });
+  afterAll(async () => {
+    await ctx.b?.close();
+    await ctx.srv?.stop();
+  });
+  return ctx;
 }

@@ -2,30 +2,21 @@
 // the real data: commentary of the open race only, a consistent tower through pit cycles, one track-status
 // timeline, honest style buttons after a reload, the URL and keys that follow the race, and results for every race.
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openDb } from '../../src/main/data/db.js';
-import { browser, CHROMIUM, serve, shot, shownLap, type Browser, type Served } from './harness.js';
+import { CHROMIUM, servedBrowser, shot, shownLap } from './harness.js';
 
 const hasChromium = existsSync(CHROMIUM);
 
 describe.skipIf(!hasChromium)('everything on screen is true for this race and this lap', () => {
-  let srv: Served;
-  let b: Browser;
-  beforeAll(async () => {
-    srv = await serve();
-    b = await browser();
-  });
-  afterAll(async () => {
-    await b?.close();
-    await srv?.stop();
-  });
+  const ctx = servedBrowser();
   const open = async (page: Page, query: string) => {
-    await page.goto(`${srv.url}${query}`);
+    await page.goto(`${ctx.srv.url}${query}`);
     await page.waitForSelector('[data-app-state="ready"]', { timeout: 30_000 });
   };
   const surnames = (season: number, round: number): Set<string> => {
-    const db = openDb(srv.dbFile);
+    const db = openDb(ctx.srv.dbFile);
     const rows = db
       .prepare(
         'SELECT d.surname AS s FROM results x JOIN races r ON r.race_id = x.race_id JOIN drivers d ON d.driver_id = x.driver_id WHERE r.year = ? AND r.round = ?',
@@ -36,12 +27,12 @@ describe.skipIf(!hasChromium)('everything on screen is true for this race and th
   };
 
   it('commentary belongs to the open race: 2021 Abu Dhabi after 2023 Bahrain shows no Bahrain-only driver, also after a reload', async () => {
-    const other = await b.context.newPage();
+    const other = await ctx.b.context.newPage();
     await open(other, '?season=2023&round=1&speed=100&play=1');
     await expect.poll(() => other.getByTestId('commentary-line').count(), { timeout: 30_000 }).toBeGreaterThan(3);
     const foreign = [...surnames(2023, 1)].filter((s) => !surnames(2021, 22).has(s));
     expect(foreign.length).toBeGreaterThan(3);
-    const { page } = b;
+    const { page } = ctx.b;
     await open(page, '?season=2021&round=22&speed=100&play=1');
     await expect.poll(() => page.getByTestId('commentary-line').count(), { timeout: 30_000 }).toBeGreaterThan(2);
     for (const pass of ['first', 'after reload']) {
@@ -56,7 +47,7 @@ describe.skipIf(!hasChromium)('everything on screen is true for this race and th
   });
 
   it('the style buttons say the style the lines are written in, also after a reload', async () => {
-    const { page } = b;
+    const { page } = ctx.b;
     await page.getByRole('button', { name: 'dramatic' }).click();
     await page.reload();
     await page.waitForSelector('[data-app-state="ready"]', { timeout: 30_000 });
@@ -67,7 +58,7 @@ describe.skipIf(!hasChromium)('everything on screen is true for this race and th
   });
 
   it('through the pit cycle of Bahrain 2023 lap 15 the tower’s gaps never go down and no number is negative', async () => {
-    const { page } = b;
+    const { page } = ctx.b;
     await open(page, '?season=2023&round=1&lap=15');
     await expect.poll(() => shownLap(page), { timeout: 20_000 }).toBe(15);
     const cells = await page.getByTestId('timing-row').evaluateAll((rows) =>
@@ -81,7 +72,7 @@ describe.skipIf(!hasChromium)('everything on screen is true for this race and th
   });
 
   it('the banner and the seek-bar bands read one timeline: Zandvoort 2023’s red flag shows in both', async () => {
-    const { page } = b;
+    const { page } = ctx.b;
     await open(page, '?season=2023&round=13');
     const band = page.locator('[data-testid="seek-band"][data-state="red"]').first();
     await expect.poll(() => band.count(), { timeout: 20_000 }).toBe(1);
@@ -93,7 +84,7 @@ describe.skipIf(!hasChromium)('everything on screen is true for this race and th
   });
 
   it('the URL follows the picked race; ←/→ from the focused picker step the lap, not the race; ? shows the keys', async () => {
-    const { page } = b;
+    const { page } = ctx.b;
     await open(page, '?season=2023&round=1&lap=10');
     await expect.poll(() => shownLap(page), { timeout: 20_000 }).toBe(10);
     const picker = page.getByTestId('race-picker');
@@ -119,7 +110,7 @@ describe.skipIf(!hasChromium)('everything on screen is true for this race and th
   });
 
   it('a race without lap data opens to its classification; a race not in the database says so in user language', async () => {
-    const { page } = b;
+    const { page } = ctx.b;
     await open(page, '?season=2024&round=22');
     await expect.poll(() => page.getByTestId('result-row').count(), { timeout: 20_000 }).toBe(20);
     const first = await page.getByTestId('result-row').first().textContent();
@@ -128,7 +119,7 @@ describe.skipIf(!hasChromium)('everything on screen is true for this race and th
     expect(body).not.toMatch(/column "|races, column|laps, column/);
     expect(body).toMatch(/No lap data for the 2024 Las Vegas Grand Prix/);
     await shot(page, 'trust-results-2024-r22');
-    await page.goto(`${srv.url}?season=2031&round=1`);
+    await page.goto(`${ctx.srv.url}?season=2031&round=1`);
     await expect.poll(() => page.locator('body').innerText(), { timeout: 20_000 }).toMatch(/No race 2031 round 1/);
     expect(await page.locator('body').innerText()).not.toMatch(/column "/);
   });

@@ -1,10 +1,10 @@
 // Real Chromium against `pitwall serve` on the real data: 2023 Bahrain at 100×, every view screenshotted.
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/main/data/db.js';
 import { PROJECT_ROOT } from '../helpers/data.js';
-import { browser, CHROMIUM, serve, shot, shownLap, type Browser, type Served } from './harness.js';
+import { CHROMIUM, servedBrowser, shot, shownLap, type Browser } from './harness.js';
 
 const hasChromium = existsSync(CHROMIUM);
 
@@ -18,20 +18,11 @@ if (!hasChromium)
   console.warn(`[e2e] ${CHROMIUM} is missing (apt-get install -y chromium): browser tests are skipped`);
 
 describe.skipIf(!hasChromium)('PitWall in Chromium (pitwall serve)', () => {
-  let srv: Served;
-  let b: Browser;
-  beforeAll(async () => {
-    srv = await serve();
-    b = await browser();
-  });
-  afterAll(async () => {
-    await b?.close();
-    await srv?.stop();
-  });
+  const ctx = servedBrowser();
 
   it('the deep link opens 2023 Bahrain, plays at 100×: 20 rows, laps advance, commentary arrives', async () => {
-    const { page } = b;
-    await page.goto(`${srv.url}?season=2023&round=1&speed=100&play=1`);
+    const { page } = ctx.b;
+    await page.goto(`${ctx.srv.url}?season=2023&round=1&speed=100&play=1`);
     await page.waitForSelector('[data-app-state="ready"]', { timeout: 20_000 });
     await expect.poll(() => page.getByTestId('timing-row').count(), { timeout: 10_000 }).toBe(20);
     await expect.poll(() => shownLap(page), { timeout: 30_000 }).toBeGreaterThan(5);
@@ -44,11 +35,11 @@ describe.skipIf(!hasChromium)('PitWall in Chromium (pitwall serve)', () => {
     // The README screenshot of the main screen, refreshed on demand.
     if (process.env.PITWALL_UPDATE_SCREENSHOT === '1')
       copyFileSync(main, join(PROJECT_ROOT, 'docs', 'screenshot.png'));
-    expect(b.errors).toEqual([]);
+    expect(ctx.b.errors).toEqual([]);
   });
 
   it('pausing and stepping to lap 10 shows the leader and podium of the data at lap 10', async () => {
-    const { page } = b;
+    const { page } = ctx.b;
     await page.keyboard.press('Space');
     await expect.poll(() => page.getByRole('button', { name: 'Play' }).count(), { timeout: 10_000 }).toBe(1);
     for (let i = 0; i < 80 && (await shownLap(page)) !== 10; i++) {
@@ -57,7 +48,7 @@ describe.skipIf(!hasChromium)('PitWall in Chromium (pitwall serve)', () => {
       await expect.poll(() => shownLap(page), { timeout: 10_000 }).not.toBe(lap);
     }
     expect(await shownLap(page)).toBe(10);
-    const db = openDb(srv.dbFile);
+    const db = openDb(ctx.srv.dbFile);
     const expected = (
       db
         .prepare(
@@ -75,9 +66,9 @@ describe.skipIf(!hasChromium)('PitWall in Chromium (pitwall serve)', () => {
   });
 
   it('the degradation chart draws Bahrain’s curves from the data: a line per compound, a vertex per point', async () => {
-    const { page } = b;
+    const { page } = ctx.b;
     const curves = (await (
-      await fetch(new URL('api/call/tyreCurves', srv.url), {
+      await fetch(new URL('api/call/tyreCurves', ctx.srv.url), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ circuit: 'bahrain' }),
@@ -94,7 +85,7 @@ describe.skipIf(!hasChromium)('PitWall in Chromium (pitwall serve)', () => {
   });
 
   it('selecting a driver brings that driver’s pit recommendation; the style switcher changes commentary style', async () => {
-    const { page } = b;
+    const { page } = ctx.b;
     const row = page.getByTestId('timing-row').nth(1);
     const driver = await row.getAttribute('data-driver');
     await row.click();
@@ -113,11 +104,11 @@ describe.skipIf(!hasChromium)('PitWall in Chromium (pitwall serve)', () => {
       .poll(() => page.getByRole('button', { name: 'dramatic' }).getAttribute('class'), { timeout: 10_000 })
       .toBe('on');
     await shot(page, 'race-driver-selected');
-    expect(b.errors).toEqual([]);
+    expect(ctx.b.errors).toEqual([]);
   });
 
   it('the Models view renders (models or an empty state) without errors', async () => {
-    const { page } = b;
+    const { page } = ctx.b;
     await page.getByRole('tab', { name: 'Models' }).click();
     await page.getByTestId('drift-status').waitFor();
     await expect
@@ -125,18 +116,18 @@ describe.skipIf(!hasChromium)('PitWall in Chromium (pitwall serve)', () => {
       .not.toContain('Loading models');
     await shot(page, 'models-view');
     await page.getByRole('tab', { name: 'Race' }).click();
-    expect(b.errors).toEqual([]);
+    expect(ctx.b.errors).toEqual([]);
   });
 
   it('the race picker opens another race without a deep link', async () => {
-    const { page } = b;
-    await page.goto(srv.url);
+    const { page } = ctx.b;
+    await page.goto(ctx.srv.url);
     await page.waitForSelector('[data-app-state="ready"]', { timeout: 20_000 });
     await page.getByLabel('Season').selectOption('2024');
     await page.getByLabel('Race').selectOption('1');
     await expect.poll(() => page.getByTestId('timing-row').count(), { timeout: 15_000 }).toBe(20);
     expect(await page.locator('.race-name').textContent()).toContain('2024');
     await shot(page, 'race-picker-2024-r1');
-    expect(b.errors).toEqual([]);
+    expect(ctx.b.errors).toEqual([]);
   });
 });
