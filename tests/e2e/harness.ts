@@ -25,13 +25,18 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Starts the built CLI's `serve --port 0` on a private database copy; resolves with its URL. */
-export async function serve(): Promise<Served> {
-  const { db, file } = dbCopy();
-  db.close();
+/** Starts the built CLI's `serve` on a private database copy (or `opts.dbFile`), on a free port (or `opts.port`:
+ *  a restart on the same address); resolves with its URL. */
+export async function serve(opts: { port?: number; dbFile?: string } = {}): Promise<Served> {
+  let file = opts.dbFile;
+  if (!file) {
+    const copy = dbCopy();
+    copy.db.close();
+    file = copy.file;
+  }
   const child: ChildProcess = spawn(
     process.execPath,
-    ['bin/pitwall.mjs', 'serve', '--port', '0', '--db', file, '--json'],
+    ['bin/pitwall.mjs', 'serve', '--port', String(opts.port ?? 0), '--db', file, '--json'],
     {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
