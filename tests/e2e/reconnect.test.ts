@@ -31,7 +31,7 @@ describe.skipIf(!existsSync(CHROMIUM))('reconnecting to the engine', () => {
       srv = await serve({ port, dbFile });
       await expect.poll(() => page.locator('.conn').count(), { timeout: 30_000 }).toBe(0);
       await expect.poll(() => page.getByTestId('timing-row').count(), { timeout: 20_000 }).toBe(20);
-      expect(await shownLap(page)).toBe(20);
+      await expect.poll(() => shownLap(page), { timeout: 20_000 }).toBe(20); // reopened where it was
       expect(await page.locator('.strategy h2 small').textContent()).toBe(code);
 
       await srv.stop();

@@ -5,9 +5,9 @@ import type { Db } from '../data/db.js';
 import { DataError } from '../data/errors.js';
 import { deriveLaps, type TimingLap } from '../timing/laps.js';
 import { parseJsonStream, TimingError, type StreamUpdate } from '../timing/stream.js';
-import { HttpClient, SourceError, type HttpClientOptions } from './http.js';
+import { HttpClient, SourceError } from './http.js';
 import { ensureUpdateTables } from './write.js';
-import { cacheDirFor, type UpdateReport } from './update.js';
+import { cacheDirFor, type UpdateOptions, type UpdateReport } from './update.js';
 
 export const ARCHIVE_BASE_URL = 'https://livetiming.formula1.com/static';
 /** Not published; kept gentle. */
@@ -42,19 +42,9 @@ interface ArchiveMeeting {
   Sessions: ArchiveSession[];
 }
 
-export interface ArchiveOptions {
-  seasons: number[];
-  round?: number;
+/** The archive source takes the update's options, and which sessions of each weekend to read. */
+export interface ArchiveOptions extends UpdateOptions {
   sessions?: SessionGroup[];
-  baseUrl?: string;
-  offline?: boolean;
-  refresh?: boolean;
-  cacheDir?: string;
-  dbFile?: string;
-  signal?: AbortSignal;
-  http?: Partial<HttpClientOptions>;
-  onProgress?: (p: { season: number; round: number; race: string; done: number; total: number; requests: number; cached: number; etaS: number | null }) => void;
-  now?: number;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
