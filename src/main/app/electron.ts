@@ -128,7 +128,19 @@ export interface ElectronMain {
       ): void;
     };
   };
-  dialog: { showErrorBox(title: string, content: string): void };
+  dialog: {
+    showErrorBox(title: string, content: string): void;
+    showMessageBox(opts: {
+      type?: 'info';
+      title: string;
+      message: string;
+      detail?: string;
+      icon?: unknown;
+      buttons: string[];
+      defaultId?: number;
+    }): Promise<{ response: number }>;
+  };
+  nativeImage: { createFromDataURL(url: string): unknown };
   safeStorage: { isEncryptionAvailable(): boolean; encryptString(plain: string): Buffer; decryptString(encrypted: Buffer): string };
   screen: { getAllDisplays(): { workArea: Rect }[] };
 }

@@ -28,6 +28,29 @@ function wire() {
 }
 
 describe('engine host (Electron IPC path)', () => {
+  it('"Share with the garage" starts a paired LAN server, answers fresh links, revokes, and stops with the host', async () => {
+    const engine = new Engine(db, ':shared:');
+    const posted: FromEngine[] = [];
+    const host = createEngineHost(engine, (m) => posted.push(m), null);
+    await host.handle({ kind: 'share', host: '127.0.0.1', port: 0 });
+    const shared = posted.at(-1)!;
+    if (shared.kind !== 'shared' || !shared.ok) throw new Error(`no share: ${JSON.stringify(shared)}`);
+    expect(shared.viewerPairUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/pair\?token=[\w-]{22}$/);
+    expect((await fetch(`${shared.url}api/status`)).status).toBe(401);
+    const pair = await fetch(shared.viewerPairUrl, { redirect: 'manual' });
+    const cookie = pair.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await fetch(`${shared.url}api/status`, { headers: { cookie } })).status).toBe(200);
+    await host.handle({ kind: 'share', host: '127.0.0.1', port: 0 }); // again: the same server, new codes
+    const again = posted.at(-1) as typeof shared;
+    expect(again.url).toBe(shared.url);
+    expect(again.viewerPairUrl).not.toBe(shared.viewerPairUrl);
+    await host.handle({ kind: 'revoke' });
+    expect((await fetch(`${shared.url}api/status`, { headers: { cookie } })).status).toBe(401);
+    host.dispose();
+    await new Promise((r) => setTimeout(r, 100));
+    await expect(fetch(`${shared.url}api/health`)).rejects.toThrow();
+  });
+
   it('removes secret values from everything it posts towards a window', async () => {
     const engine = new Engine(db, ':shared:');
     const posted: FromEngine[] = [];

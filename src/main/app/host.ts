@@ -2,7 +2,8 @@
 // `pitwall serve`, each session's pushes addressed to its window. Runs in the utility process (engine-process.ts).
 import { dispatch } from '../engine/host/handlers.js';
 import { Session, type Engine } from '../engine/kernel/session.js';
-import { errResult, okResult } from '../../shared/rpc.js';
+import { errResult, okResult, toWire } from '../../shared/rpc.js';
+import { startLanShare, type LanShare } from '../server/lan.js';
 import { redactor, SECRET_NAMES, SECRETS } from '../data/secrets.js';
 import type { FromEngine, ToEngine } from './protocol.js';
 
@@ -39,8 +40,27 @@ export function createEngineHost(
     }
     return s;
   };
+  let share: Promise<LanShare> | null = null;
+  const startShare = async (host: string, port: number): Promise<void> => {
+    try {
+      share ??= startLanShare(engine, { host, port, ownsEngine: false, redact: redact ?? undefined });
+      const s = await share;
+      const viewer = s.invite('viewer');
+      post({ kind: 'shared', ok: true, url: s.srv.url, viewerPairUrl: viewer.pairUrl, engineerPairUrl: s.invite('engineer').pairUrl, expiresAt: viewer.expiresAt });
+    } catch (e) {
+      share = null;
+      const w = toWire(e);
+      // e.g. the port is taken (a `pitwall serve` already running): say so plainly
+      post({ kind: 'shared', ok: false, error: w.code === 'internal' && e instanceof Error ? { code: 'failed', message: e.message } : w });
+    }
+  };
   return {
     async handle(msg) {
+      if (msg.kind === 'share') return startShare(msg.host ?? '0.0.0.0', msg.port ?? 8765);
+      if (msg.kind === 'revoke') {
+        if (share) (await share).pairing.revokeAll();
+        return;
+      }
       if (msg.kind === 'close') {
         sessions.get(msg.window)?.dispose();
         sessions.delete(msg.window);
@@ -55,6 +75,8 @@ export function createEngineHost(
     dispose() {
       for (const s of sessions.values()) s.dispose();
       sessions.clear();
+      void share?.then((s) => s.srv.close()).catch(() => undefined);
+      share = null;
     },
   };
 }

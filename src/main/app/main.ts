@@ -25,8 +25,35 @@ const preload = join(outDir, 'preload', 'index.cjs');
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-const { app, BrowserWindow, ipcMain, Menu, protocol, net, shell, session, utilityProcess, dialog, screen, safeStorage } =
+const { app, BrowserWindow, ipcMain, Menu, protocol, net, shell, session, utilityProcess, dialog, screen, safeStorage, nativeImage } =
   e;
+
+/** "Share with the garage": the engine process starts the paired LAN server; the dialog shows the viewer code as a
+ *  QR image and both links, and can end every pairing. */
+async function shareWithGarage(): Promise<void> {
+  engine ??= startEngine();
+  try {
+    const s = await engine.share();
+    const { default: QRCode } = await import('qrcode');
+    const icon = nativeImage.createFromDataURL(await QRCode.toDataURL(s.viewerPairUrl, { margin: 1, width: 256 }));
+    const { response } = await dialog.showMessageBox({
+      type: 'info',
+      title: 'Share with the garage',
+      message: 'Scan the code on a garage screen (same network) to watch this pit wall.',
+      detail: [
+        `Viewer link (timing, charts, commentary, recommendations): ${s.viewerPairUrl}`,
+        `Engineer link (also promotions, imports, updates, settings, live control): ${s.engineerPairUrl}`,
+        `Codes are valid until ${new Date(s.expiresAt).toLocaleTimeString()}; paired screens stay connected until revoked.`,
+      ].join('\n\n'),
+      icon,
+      buttons: ['Done', 'Revoke every pairing'],
+      defaultId: 0,
+    });
+    if (response === 1) engine.revokeShares();
+  } catch (err) {
+    dialog.showErrorBox('Share with the garage', err instanceof Error ? err.message : String(err));
+  }
+}
 
 /** Stored secrets (safeStorage-encrypted) as the engine process's environment; never sent to a window. */
 function secretsForEngine(): Record<string, string> {
@@ -212,7 +239,7 @@ if (primary) {
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(appMenu(e, { sources: join(resources, 'data', 'SOURCES.md') })),
+    Menu.buildFromTemplate(appMenu(e, { sources: join(resources, 'data', 'SOURCES.md') }, { share: () => void shareWithGarage() })),
   );
   serveRenderer();
   wireIpc();

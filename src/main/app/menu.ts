@@ -1,11 +1,17 @@
 // Application menu: standard roles plus PitWall's help entries.
 import type { ElectronMain, MenuItemOptions } from './electron.js';
 
-export function appMenu(e: ElectronMain, files: { sources: string }): MenuItemOptions[] {
+export function appMenu(e: ElectronMain, files: { sources: string }, actions: { share?: () => void } = {}): MenuItemOptions[] {
   const mac = process.platform === 'darwin';
   return [
     ...(mac ? [{ role: 'appMenu' }] : []),
-    { label: 'File', submenu: [mac ? { role: 'close' } : { role: 'quit' }] },
+    {
+      label: 'File',
+      submenu: [
+        ...(actions.share ? [{ label: 'Share with the garage…', click: actions.share }, { type: 'separator' } as MenuItemOptions] : []),
+        mac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
     { role: 'editMenu' },
     {
       label: 'View',

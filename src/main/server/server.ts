@@ -51,6 +51,8 @@ export interface ServeOptions {
   limits?: Partial<Limits>;
   /** Where internal errors are logged (default stderr). */
   log?: (line: string) => void;
+  /** false: close() leaves the engine's services running (the desktop app's engine outlives its share). */
+  ownsEngine?: boolean;
   /** Applied to every text sent to a client (secrets out: data/secrets.ts `redactor`). */
   redact?: (text: string) => string;
 }
@@ -374,7 +376,7 @@ export function startServer(engine: Engine, opts: ServeOptions): Promise<Running
             server.close(() => r());
             server.closeAllConnections();
           });
-          await engine.services.releaseAll();
+          if (opts.ownsEngine !== false) await engine.services.releaseAll();
         },
       });
     });

@@ -75,7 +75,12 @@ export const dialog = {
   showErrorBox: (t, c) => {
     throw new Error(`${t}: ${c}`);
   },
+  showMessageBox: async (opts) => {
+    rec.messageBoxes = [...(rec.messageBoxes ?? []), opts];
+    return { response: 0 };
+  },
 };
+export const nativeImage = { createFromDataURL: (url) => ({ dataUrl: url }) };
 // A stand-in for the OS keychain: reversible, and visibly not plain text.
 export const safeStorage = {
   isEncryptionAvailable: () => true,

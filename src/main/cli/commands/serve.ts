@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { hostname, networkInterfaces } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Command, CommandContext } from '../command.js';
 import { UsageError } from '../command.js';
 import { FileSecretStore, redactor, redactStream, secretsToEnv } from '../../data/secrets.js';
 import { closeEngine, createEngine } from '../../engine/host/engine.js';
 import { LOOPBACK_HOSTS } from '../../server/guard.js';
+import { lanNames } from '../../server/lan.js';
 import { Pairing } from '../../server/pairing.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import type { Role } from '../../../shared/schemas/api.js';
@@ -13,17 +13,6 @@ import { bootstrapProgress } from '../progress.js';
 
 // A shutdown that takes longer than this (a stuck client, a busy native call) ends the process anyway.
 const SHUTDOWN_GRACE_MS = 5000;
-
-/** The addresses and names a LAN client may use to reach this machine (for the Host allow-list). */
-function lanNames(bind: string): { names: string[]; shown: string } {
-  const all = Object.values(networkInterfaces())
-    .flat()
-    .filter((a): a is NonNullable<typeof a> => !!a && !a.internal);
-  if (bind !== '0.0.0.0' && bind !== '::') return { names: [bind], shown: bind };
-  const v4 = all.find((a) => a.family === 'IPv4');
-  const names = [...all.map((a) => a.address), hostname(), `${hostname()}.local`];
-  return { names, shown: v4?.address ?? hostname() };
-}
 
 async function qr(text: string): Promise<string> {
   const { default: QRCode } = await import('qrcode');
