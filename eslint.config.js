@@ -27,7 +27,7 @@ export const FLOORS = {
   'engine/host': ['timing', 'update', 'commentary', 'replay', 'strategy', 'training', 'models', 'monitoring', 'tyres', 'features', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
   server: ['engine/host', 'engine/kernel', 'monitoring', 'data', 'util'],
   cli: ['server', 'engine/host', 'timing', 'update', 'commentary', 'replay', 'strategy', 'training', 'models', 'monitoring', 'tyres', 'features', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
-  app: ['engine/host', 'engine/kernel', 'data', 'util'],
+  app: ['server', 'engine/host', 'engine/kernel', 'data', 'util'],
 };
 
 /** The floor of a path relative to the project root (src/main/<floor>/…), or null outside src/main. */
