@@ -1,9 +1,7 @@
 // The desktop app's secret store: each value encrypted with Electron safeStorage (the OS keychain / DPAPI /
 // libsecret key) in <userData>/secrets.json (0600). Only the main process reads it; the values go to the engine
 // process as its environment (the same variables `pitwall serve` sets from its 0600 file), never to a renderer.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { isSecretName, SECRETS, type SecretName, type SecretStore } from '../data/secrets.js';
+import { FileSecretStore, SECRETS, type SecretName, type SecretStore } from '../data/secrets.js';
 
 export interface SafeStorage {
   isEncryptionAvailable(): boolean;
@@ -11,46 +9,33 @@ export interface SafeStorage {
   decryptString(encrypted: Buffer): string;
 }
 
+/** The serve-mode file store (0600, validated, written atomically) holding safeStorage ciphertext (base64). */
 export class SafeStorageSecretStore implements SecretStore {
+  private readonly store: FileSecretStore;
+
   constructor(
     private readonly safe: SafeStorage,
     readonly file: string,
-  ) {}
-
-  private read(): Partial<Record<SecretName, string>> {
-    if (!existsSync(this.file)) return {};
-    const raw = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, unknown>;
-    const out: Partial<Record<SecretName, string>> = {};
-    for (const [k, v] of Object.entries(raw)) if (isSecretName(k) && typeof v === 'string') out[k] = v;
-    return out;
+  ) {
+    this.store = new FileSecretStore(file);
   }
 
   get(name: SecretName): string | undefined {
-    const enc = this.read()[name];
+    const enc = this.store.get(name);
     return enc === undefined ? undefined : this.safe.decryptString(Buffer.from(enc, 'base64'));
   }
 
   set(name: SecretName, value: string): void {
     if (!this.safe.isEncryptionAvailable()) throw new Error('the system keychain is not available: the secret was not stored');
-    this.write({ ...this.read(), [name]: this.safe.encryptString(value).toString('base64') });
+    this.store.set(name, this.safe.encryptString(value).toString('base64'));
   }
 
   delete(name: SecretName): void {
-    const all = this.read();
-    delete all[name];
-    this.write(all);
+    this.store.delete(name);
   }
 
   names(): SecretName[] {
-    return Object.keys(this.read()) as SecretName[];
-  }
-
-  private write(all: Partial<Record<SecretName, string>>): void {
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(all) + '\n', { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, this.file);
+    return this.store.names();
   }
 }
 
