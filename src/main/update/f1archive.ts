@@ -5,9 +5,9 @@ import type { Db } from '../data/db.js';
 import { DataError } from '../data/errors.js';
 import { deriveLaps, type TimingLap } from '../timing/laps.js';
 import { parseJsonStream, TimingError, type StreamUpdate } from '../timing/stream.js';
-import { HttpClient, SourceError } from './http.js';
+import { SourceError } from './http.js';
 import { ensureUpdateTables } from './write.js';
-import { cacheDirFor, type UpdateOptions, type UpdateReport } from './update.js';
+import { sourceClient, type UpdateOptions, type UpdateReport } from './update.js';
 
 export const ARCHIVE_BASE_URL = 'https://livetiming.formula1.com/static';
 /** Not published; kept gentle. */
@@ -72,14 +72,7 @@ function raceOf(db: Db, season: number, m: ArchiveMeeting): { round: number; rac
 export async function updateFromArchive(db: Db, o: ArchiveOptions): Promise<UpdateReport> {
   ensureUpdateTables(db);
   const base = (o.baseUrl ?? ARCHIVE_BASE_URL).replace(/\/+$/, '');
-  const http = new HttpClient({
-    source: 'f1-archive',
-    cacheDir: o.cacheDir ?? cacheDirFor(o.dbFile ?? db.name, 'f1-archive'),
-    offline: o.offline,
-    limits: ARCHIVE_LIMITS,
-    signal: o.signal,
-    ...o.http,
-  });
+  const http = sourceClient(db, o, 'f1-archive', ARCHIVE_LIMITS);
   const groups = new Set(o.sessions ?? SESSION_GROUPS);
   const now = o.now ?? Date.now();
   const report: UpdateReport = { source: 'f1-archive', seasons: o.seasons, races: 0, results: 0, qualifying: 0, pit_stops: 0, laps: 0, requests: 0, cached: 0 };

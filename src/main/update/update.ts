@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path';
 import type { Db } from '../data/db.js';
 import { DataError } from '../data/errors.js';
-import { HttpClient, SourceError, type HttpClientOptions } from './http.js';
+import { HttpClient, SourceError, type HttpClientOptions, type RateLimit } from './http.js';
 import { Jolpica, JOLPICA_BASE_URL, JOLPICA_LIMITS, type JRaceHead, type RaceBundle } from './jolpica.js';
 import { ensureUpdateTables, writeRaceBundle } from './write.js';
 import { raceStartUtc } from '../data/importer.js';
@@ -65,17 +65,22 @@ function wanted(db: Db, heads: JRaceHead[], o: UpdateOptions, now: number): JRac
   });
 }
 
-export async function updateFromJolpica(db: Db, o: UpdateOptions): Promise<UpdateReport> {
-  ensureUpdateTables(db);
-  const baseUrl = o.baseUrl ?? JOLPICA_BASE_URL;
-  const http = new HttpClient({
-    source: 'jolpica',
-    cacheDir: o.cacheDir ?? cacheDirFor(o.dbFile ?? db.name, 'jolpica'),
+/** A source's HTTP client under an update's options: its cache beside the database, its limits, Ctrl-C. */
+export function sourceClient(db: Db, o: UpdateOptions, source: string, limits: RateLimit[]): HttpClient {
+  return new HttpClient({
+    source,
+    cacheDir: o.cacheDir ?? cacheDirFor(o.dbFile ?? db.name, source),
     offline: o.offline,
-    limits: JOLPICA_LIMITS,
+    limits,
     signal: o.signal,
     ...o.http,
   });
+}
+
+export async function updateFromJolpica(db: Db, o: UpdateOptions): Promise<UpdateReport> {
+  ensureUpdateTables(db);
+  const baseUrl = o.baseUrl ?? JOLPICA_BASE_URL;
+  const http = sourceClient(db, o, 'jolpica', JOLPICA_LIMITS);
   const api = new Jolpica(http, baseUrl);
   const now = o.now ?? Date.now();
   const report: UpdateReport = {
