@@ -24,9 +24,10 @@ export const FLOORS = {
   commentary: ['replay', 'data', 'race', 'util', 'engine/kernel'],
   timing: ['data', 'race', 'util'],
   update: ['timing', 'monitoring', 'features', 'data', 'race', 'util'],
-  'engine/host': ['timing', 'update', 'commentary', 'replay', 'strategy', 'training', 'models', 'monitoring', 'tyres', 'features', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
+  live: ['timing', 'update', 'commentary', 'replay', 'strategy', 'models', 'monitoring', 'tyres', 'features', 'data', 'race', 'util', 'engine/kernel'],
+  'engine/host': ['live', 'timing', 'update', 'commentary', 'replay', 'strategy', 'training', 'models', 'monitoring', 'tyres', 'features', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
   server: ['engine/host', 'engine/kernel', 'monitoring', 'data', 'util'],
-  cli: ['server', 'engine/host', 'timing', 'update', 'commentary', 'replay', 'strategy', 'training', 'models', 'monitoring', 'tyres', 'features', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
+  cli: ['server', 'engine/host', 'live', 'timing', 'update', 'commentary', 'replay', 'strategy', 'training', 'models', 'monitoring', 'tyres', 'features', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
   app: ['server', 'engine/host', 'engine/kernel', 'data', 'util'],
 };
 
