@@ -266,3 +266,45 @@ export interface WinnerPrediction {
   code: string;
   probability: number;
 }
+
+/** p10 / p50 / p90 of a quantity. */
+export interface Spread {
+  p10: number;
+  p50: number;
+  p90: number;
+}
+
+export interface PitLossStats extends Spread {
+  n: number; // stops it rests on
+}
+
+/** Pit loss at a circuit from history (in-lap + out-lap over the reference pace), by track condition. */
+export interface PitLossTable {
+  circuit: string;
+  /** Where the green figures come from: this circuit's stops, its lane durations scaled, or all circuits. */
+  basis: 'circuit' | 'lane' | 'all-circuits';
+  green: PitLossStats & { inLap: number; outLap: number };
+  sc: PitLossStats;
+  vsc: PitLossStats;
+  /** Ergast pit-lane durations (entry to exit). */
+  lane: PitLossStats;
+}
+
+/** Where a car rejoins if it boxes on `lap` (state at the end of lap − 1, after the out-lap lap + 1). */
+export interface RejoinPrediction {
+  season: number;
+  round: number;
+  driver: string; // 3-letter code
+  lap: number; // the in-lap
+  position: number; // most likely position after the out-lap
+  probabilities: Record<string, number>; // position → share of runs
+  gapAhead: number | null; // s behind carAhead (in the most likely position)
+  gapBehind: number | null; // s ahead of carBehind
+  carAhead: string | null;
+  carBehind: string | null;
+  gapAheadRange: Spread | null;
+  gapBehindRange: Spread | null;
+  pitLoss: Spread;
+  /** Position at the end of lap − 1, before the stop. */
+  current: number | null;
+}

@@ -2,6 +2,7 @@
 // (green stops) or minus the field's median lap times on those laps (SC / VSC stops, where everyone is slow), with
 // p10/p50/p90 and the number of stops it rests on; the Ergast pit-lane durations beside it, and a fallback for a
 // circuit without lap history (its lane durations × the all-circuit ratio, or the all-circuit median).
+import type { PitLossStats, PitLossTable } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
 import { quantile, median } from '../util/stats.js';
 import { loadRaceStates, recentPace, type RaceState } from './race-state.js';
@@ -33,21 +34,7 @@ export interface PitHistory {
   lane: LaneRecord[];
 }
 
-export interface PitLossStats {
-  n: number;
-  p10: number;
-  p50: number;
-  p90: number;
-}
-
-export interface CircuitPitLoss {
-  circuit: string;
-  /** Where the green figures come from: this circuit's stops, its lane durations scaled, or all circuits. */
-  basis: 'circuit' | 'lane' | 'all-circuits';
-  green: PitLossStats & { inLap: number; outLap: number };
-  sc: PitLossStats;
-  vsc: PitLossStats;
-  lane: PitLossStats;
+export interface CircuitPitLoss extends PitLossTable {
   /** The green losses the distribution draws from (ascending). */
   samples: number[];
 }

@@ -6,7 +6,7 @@
 import type { Db } from '../data/db.js';
 import { circuitPitLoss, laneHistory, raceCircuits, raceStops, type CircuitPitLoss, type PitHistory } from './pit-loss.js';
 import { fieldGreen, loadRaceStates, type RaceState } from './race-state.js';
-import { predictRejoin } from './rejoin.js';
+import { predictRejoin, REJOIN_PARAMS, type RejoinParams } from './rejoin.js';
 
 export interface EvalStop {
   season: number;
@@ -58,28 +58,41 @@ export function baselinePosition(race: RaceState, s: EvalStop, pitMedian: number
   return mine ? 1 + t.filter((x) => x.time < mine.time).length : null;
 }
 
-/** Runs the evaluation on the seasons [from, to]; pit-loss history comes from every race before each test race. */
-export function rejoinEval(db: Db, seasons: [number, number], onProgress?: (done: number, total: number) => void): RejoinEval {
+export interface EvalData {
+  seasons: [number, number];
+  tests: { race: RaceState; pit: CircuitPitLoss; stops: EvalStop[] }[];
+}
+
+/** The test races of [from, to] with their stops and the pit loss fitted on every race before each. */
+export function prepareEval(db: Db, seasons: [number, number]): EvalData {
   const circuits = raceCircuits(db);
   const circuitOf = (r: RaceState): string => circuits.get(`${r.season}/${r.round}`) ?? 'unknown';
   const first = (db.prepare(`SELECT MIN(season) AS a FROM laps`).get() as { a: number | null }).a ?? seasons[0];
   const all = loadRaceStates(db, [Math.min(first, seasons[0]), seasons[1]]);
   const history: PitHistory = { stops: all.flatMap((r) => raceStops(r, circuitOf(r))), lane: laneHistory(db) };
-  const tests = all.filter((r) => r.season >= seasons[0] && r.season <= seasons[1]);
+  const tests = all
+    .filter((r) => r.season >= seasons[0] && r.season <= seasons[1])
+    .map((race) => ({ race, pit: circuitPitLoss(history, circuitOf(race), race), stops: evalStops(race) }));
+  return { seasons, tests };
+}
+
+/** Scores the rejoin model (with `params`) and the baseline on prepared test races. */
+export function runEval(d: EvalData, params: RejoinParams = REJOIN_PARAMS): RejoinEval {
   const ours: [number, number][] = [];
   const base: [number, number][] = [];
-  tests.forEach((race, i) => {
-    const pit: CircuitPitLoss = circuitPitLoss(history, circuitOf(race), race);
-    for (const s of evalStops(race)) {
-      const p = predictRejoin(race, s.driver, s.lap, pit);
+  for (const { race, pit, stops } of d.tests) {
+    for (const s of stops) {
+      const p = predictRejoin(race, s.driver, s.lap, pit, { params });
       const b = baselinePosition(race, s, pit.green.p50);
       ours.push([p?.position ?? (race.drivers.get(s.driver)?.[s.lap - 1]?.position ?? 0), s.actual]);
       base.push([b ?? 0, s.actual]);
     }
-    onProgress?.(i + 1, tests.length);
-  });
-  return { seasons, stops: ours.length, ...score(ours), baseline: score(base) };
+  }
+  return { seasons: d.seasons, stops: ours.length, ...score(ours), baseline: score(base) };
 }
+
+/** Runs the evaluation on the seasons [from, to]. */
+export const rejoinEval = (db: Db, seasons: [number, number]): RejoinEval => runEval(prepareEval(db, seasons));
 
 export function score(pairs: readonly [number, number][]): Score {
   const n = pairs.length || 1;

@@ -1,25 +1,42 @@
 // The typed service behind `strategy pit-loss`, `strategy rejoin` and their API methods: looks the race and the car
 // up, fits the circuit's pit loss on the races before this one, and predicts the rejoin.
+import type { PitLossTable } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
 import { DataError } from '../data/errors.js';
-import { circuitPitLoss, loadPitHistory, MIN_STOPS, type CircuitPitLoss, type PitHistory } from './pit-loss.js';
-import { loadRaceStates } from './race-state.js';
+import { circuitPitLoss, loadPitHistory, MIN_STOPS, type PitHistory } from './pit-loss.js';
+import { loadRaceStates, type RaceState } from './race-state.js';
 import { predictRejoin, type OtherStops, type RejoinPrediction } from './rejoin.js';
 
-export type PitLossTable = Omit<CircuitPitLoss, 'samples'>;
+
+/** Loaded histories and race states, kept by the engine's service (the API) between calls. */
+export interface RejoinCache {
+  history: Map<string, PitHistory>; // circuit ('*' for all) → history
+  races: Map<string, RaceState | null>; // season/round → state (the last few)
+}
+export const newRejoinCache = (): RejoinCache => ({ history: new Map(), races: new Map() });
+
+function cached<K, V>(m: Map<K, V>, k: K, make: () => V, keep = 8): V {
+  let v = m.get(k);
+  if (v === undefined) {
+    v = make();
+    if (m.size >= keep) m.delete(m.keys().next().value as K);
+    m.set(k, v);
+  }
+  return v;
+}
 
 /** History of one circuit, or of all circuits when it has too few green stops for its own model. */
-function historyFor(db: Db, circuit: string, until?: { season: number; round: number }): PitHistory {
-  const h = loadPitHistory(db, circuit);
+function historyFor(db: Db, circuit: string, until?: { season: number; round: number }, cache = newRejoinCache()): PitHistory {
+  const h = cached(cache.history, circuit, () => loadPitHistory(db, circuit), 64);
   const green = h.stops.filter((s) => s.condition === 'green' && (!until || s.season < until.season || (s.season === until.season && s.round < until.round)));
-  return green.length >= MIN_STOPS ? h : loadPitHistory(db);
+  return green.length >= MIN_STOPS ? h : cached(cache.history, '*', () => loadPitHistory(db), 64);
 }
 
 /** The pit-loss table of a circuit from all its history. */
-export function pitLossAt(db: Db, circuit: string): PitLossTable {
+export function pitLossAt(db: Db, circuit: string, cache?: RejoinCache): PitLossTable {
   const known = db.prepare(`SELECT 1 FROM circuits WHERE circuit_ref = ?`).get(circuit);
   if (!known) throw new DataError(`No circuit "${circuit}" — use a circuit_ref such as bahrain, monza, silverstone`, undefined, undefined, 'circuit');
-  const { samples: _s, ...t } = circuitPitLoss(historyFor(db, circuit), circuit);
+  const { samples: _s, ...t } = circuitPitLoss(historyFor(db, circuit, undefined, cache), circuit);
   void _s;
   return t;
 }
@@ -33,17 +50,17 @@ export interface RejoinQuery {
 }
 
 /** Where `driver` rejoins if it boxes on `lap`, with the pit loss of the races before this one. */
-export function rejoinAt(db: Db, q: RejoinQuery): RejoinPrediction {
+export function rejoinAt(db: Db, q: RejoinQuery, cache = newRejoinCache()): RejoinPrediction {
   const race = db
     .prepare(`SELECT c.circuit_ref AS circuit FROM races r JOIN circuits c ON c.circuit_id = r.circuit_id WHERE r.year = ? AND r.round = ?`)
     .get(q.season, q.round) as { circuit: string } | undefined;
   if (!race) throw new DataError(`No race ${q.season} round ${q.round} in the database — \`pitwall update\` can fetch newer seasons`);
-  const state = loadRaceStates(db, [q.season, q.season], { round: q.round })[0];
+  const state = cached(cache.races, `${q.season}/${q.round}`, () => loadRaceStates(db, [q.season, q.season], { round: q.round })[0] ?? null);
   if (!state) throw new DataError(`No lap data for ${q.season} round ${q.round} — \`pitwall update\` can fetch it`);
   const code = driverCode(db, q.driver, [...state.drivers.keys()]);
   if (!Number.isInteger(q.lap) || q.lap < 2 || q.lap + 1 > state.maxLap)
     throw new DataError(`lap ${q.lap} is out of range: the in-lap must be 2–${state.maxLap - 1} for ${q.season} round ${q.round}`, undefined, undefined, 'lap');
-  const pit = circuitPitLoss(historyFor(db, race.circuit, q), race.circuit, q);
+  const pit = circuitPitLoss(historyFor(db, race.circuit, q, cache), race.circuit, q);
   const r = predictRejoin(state, code, q.lap, pit, { others: q.others ?? 'known' });
   if (!r) throw new DataError(`${code} has no lap ${q.lap - 1} in ${q.season} round ${q.round} (not running then)`, undefined, undefined, 'lap');
   return r;

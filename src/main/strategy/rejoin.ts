@@ -5,38 +5,20 @@
 // over the circuit's pit-loss spread and lap-time noise gives the distribution; `position` is the most likely one.
 import { hashSeed, Rng } from '../util/rng.js';
 import { median, quantile } from '../util/stats.js';
+import type { RejoinPrediction, Spread } from '../../shared/domain.js';
 import type { CircuitPitLoss } from './pit-loss.js';
 import { PACE_WINDOW } from './pit-loss.js';
 import { recentPace, type RaceState } from './race-state.js';
 
-/** Lap-time noise per car and lap (s) and the closest a car that stays out follows the one ahead (s): chosen on 2019–2022. */
-export const PACE_SIGMA = 0.35;
-export const MIN_FOLLOW = 0.25;
+/** The model's constants; the defaults were chosen on the 2019–2022 stops (bench/rejoin-tune.mjs, README). */
+export interface RejoinParams {
+  sigma: number; // lap-time noise per car and lap (s)
+  follow: number; // the closest a car that stays out follows the one ahead (s)
+  window: number; // clean laps in a car's recent pace
+}
+export const REJOIN_PARAMS: RejoinParams = { sigma: 0.35, follow: 0.25, window: PACE_WINDOW };
 export const SAMPLES = 2000;
-
-export interface Range {
-  p10: number;
-  p50: number;
-  p90: number;
-}
-
-export interface RejoinPrediction {
-  season: number;
-  round: number;
-  driver: string;
-  lap: number; // the in-lap L
-  position: number; // most likely position after the out-lap
-  probabilities: Record<string, number>;
-  gapAhead: number | null; // s to the car ahead (in the most likely position)
-  gapBehind: number | null;
-  carAhead: string | null;
-  carBehind: string | null;
-  gapAheadRange: Range | null;
-  gapBehindRange: Range | null;
-  pitLoss: Range;
-  /** Position at the end of lap L−1 (before the stop). */
-  current: number | null;
-}
+export type { RejoinPrediction };
 
 /** Other cars' stops on laps L and L+1: taken from the race ('known', the evaluation and the CLI) or none. */
 export type OtherStops = 'known' | 'none';
@@ -50,13 +32,13 @@ interface Car {
 }
 
 /** The field at the end of lap L−1: every car with a lap-end time, ordered on the road by that time. */
-export function fieldAt(race: RaceState, driver: string, lap: number, others: OtherStops): Car[] {
+export function fieldAt(race: RaceState, driver: string, lap: number, others: OtherStops, window = PACE_WINDOW): Car[] {
   const cars: Car[] = [];
   const paces: number[] = [];
   for (const [code, laps] of race.drivers) {
     const prev = laps[lap - 1];
     if (!prev || prev.end === null) continue;
-    const pace = recentPace(laps, lap - 1, PACE_WINDOW);
+    const pace = recentPace(laps, lap - 1, window);
     if (Number.isFinite(pace)) paces.push(pace);
     const known = others === 'known' || code === driver;
     const stop: Car['stop'] =
@@ -73,17 +55,17 @@ export function fieldAt(race: RaceState, driver: string, lap: number, others: Ot
 }
 
 /** Projected session times at the end of lap L+1 of every car, for one draw of loss and noise. */
-function project(cars: readonly Car[], ego: number, egoLoss: number, pit: CircuitPitLoss, rng: Rng | null, out: Float64Array): void {
+function project(cars: readonly Car[], ego: number, egoLoss: number, pit: CircuitPitLoss, p: RejoinParams, rng: Rng, out: Float64Array): void {
   let prevStay = -Infinity;
-  const noise = (): number => (rng ? rng.normal() * PACE_SIGMA * Math.SQRT2 : 0);
+  const noise = (): number => rng.normal() * p.sigma * Math.SQRT2;
   for (let i = 0; i < cars.length; i++) {
     const c = cars[i]!;
     const t = c.t0 + 2 * c.pace + noise();
     if (i === ego) out[i] = t + egoLoss;
-    else if (c.stop === 'full') out[i] = t + (rng ? draw(pit.samples, rng) : pit.green.p50);
+    else if (c.stop === 'full') out[i] = t + draw(pit.samples, rng);
     else if (c.stop === 'in') out[i] = t + pit.green.inLap;
     else if (c.stop === 'out') out[i] = t + pit.green.outLap;
-    else out[i] = prevStay = Math.max(t, prevStay + MIN_FOLLOW);
+    else out[i] = prevStay = Math.max(t, prevStay + p.follow);
   }
 }
 
@@ -95,9 +77,10 @@ export function predictRejoin(
   driver: string,
   lap: number,
   pit: CircuitPitLoss,
-  opts: { others?: OtherStops; samples?: number; seed?: number } = {},
+  opts: { others?: OtherStops; samples?: number; seed?: number; params?: RejoinParams } = {},
 ): RejoinPrediction | null {
-  const cars = fieldAt(race, driver, lap, opts.others ?? 'known');
+  const params = opts.params ?? REJOIN_PARAMS;
+  const cars = fieldAt(race, driver, lap, opts.others ?? 'known', params.window);
   const ego = cars.findIndex((c) => c.code === driver);
   if (ego < 0 || !pit.samples.length) return null;
   const n = opts.samples ?? SAMPLES;
@@ -106,7 +89,7 @@ export function predictRejoin(
   const counts = new Map<number, number>();
   const perPos = new Map<number, { ahead: Map<string, number[]>; behind: Map<string, number[]> }>();
   for (let k = 0; k < n; k++) {
-    project(cars, ego, draw(pit.samples, rng), pit, rng, times);
+    project(cars, ego, draw(pit.samples, rng), pit, params, rng, times);
     const mine = times[ego]!;
     let pos = 1;
     let ahead = -1;
@@ -163,7 +146,7 @@ function commonest(m: Map<string, number[]>): [string | null, number[] | null] {
 }
 
 const round = (x: number, d: number): number => Math.round(x * 10 ** d) / 10 ** d;
-const range = (xs: number[]): Range => {
+const range = (xs: number[]): Spread => {
   const s = Float64Array.from(xs).sort();
   return { p10: round(quantile(s, 0.1, true), 2), p50: round(quantile(s, 0.5, true), 2), p90: round(quantile(s, 0.9, true), 2) };
 };

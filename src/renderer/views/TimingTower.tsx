@@ -1,7 +1,7 @@
 // Live timing tower: one fixed-height row per position (stable DOM, no jumps), race-control banner on top.
 import { memo } from 'react';
-import type { RaceEvent, RaceEventType, TimingRow, TrackState } from '../../shared/domain.js';
-import { useReplay } from '../stores/index.js';
+import type { RaceEvent, RaceEventType, RejoinPrediction, TimingRow, TrackState } from '../../shared/domain.js';
+import { useAnalysis, useReplay } from '../stores/index.js';
 import { Empty } from './Empty.js';
 import {
   COMPOUND_COLOR,
@@ -13,6 +13,7 @@ import {
   teamColor,
   TRACK_LABEL,
 } from './format.js';
+import { likeliest } from './rejoin.js';
 
 const EVENT_OF: Partial<Record<TrackState, RaceEventType>> = {
   sc: 'safety_car',
@@ -101,6 +102,34 @@ const Row = memo(function Row({
   );
 });
 
+/**
+ * "If boxed now": a dashed marker where the selected car would rejoin after its out-lap, drawn over the rows (which
+ * keep their places) just below the car it would come out behind.
+ */
+export function RejoinGhost({ rejoin, rows }: { rejoin: RejoinPrediction; rows: TimingRow[] }) {
+  const others = rows.filter((r) => r.code !== rejoin.driver);
+  const aheadRow = rejoin.carAhead ? others.find((r) => r.code === rejoin.carAhead) : others[rejoin.position - 2];
+  const index = aheadRow ? rows.indexOf(aheadRow) + 1 : 0;
+  return (
+    <div
+      className="rejoin-ghost"
+      data-testid="rejoin-ghost"
+      data-driver={rejoin.driver}
+      data-lap={rejoin.lap}
+      data-position={rejoin.position}
+      data-car-ahead={rejoin.carAhead ?? ''}
+      data-gap-ahead={rejoin.gapAhead ?? ''}
+      style={{ top: `calc(var(--row-h) * ${index})` }}
+      title={`If ${rejoin.driver} boxes on lap ${rejoin.lap}: P${rejoin.position} after the out-lap`}
+    >
+      <span className="ghost-label num">
+        {rejoin.driver} if boxed now → P{rejoin.position}
+        {rejoin.carAhead && rejoin.gapAhead !== null ? ` · ${rejoin.gapAhead.toFixed(1)} s behind ${rejoin.carAhead}` : ''} · {likeliest(rejoin)}
+      </span>
+    </div>
+  );
+}
+
 export function TimingTower() {
   const snapshot = useReplay((s) => s.snapshot);
   const info = useReplay((s) => s.info);
@@ -109,8 +138,12 @@ export function TimingTower() {
   const selected = useReplay((s) => s.selectedDriver);
   const selectDriver = useReplay((s) => s.selectDriver);
   const events = useReplay((s) => s.events);
+  const rejoin = useAnalysis((s) => s.rejoin);
   const sectors = Boolean(info?.hasSectors);
   const rows = snapshot?.rows ?? [];
+  const selectedRow = rows.find((r) => r.driver === selected);
+  // only for the car selected now and the lap it is on (a late answer for another car or lap is not drawn)
+  const ghost = rejoin && selectedRow && !selectedRow.retired && rejoin.driver === selectedRow.code && rejoin.lap === selectedRow.lap + 1 ? rejoin : null;
   const fastest = rows.reduce((m, r) => (r.bestLap !== null && r.bestLap < m ? r.bestLap : m), Infinity);
   return (
     <section className={`panel tower ${sectors ? 'with-sectors' : ''}`} aria-label="Timing tower">
@@ -134,6 +167,7 @@ export function TimingTower() {
         <span className="c-flags" />
       </div>
       <div className="rows">
+        {ghost && rows.length > 0 ? <RejoinGhost rejoin={ghost} rows={rows} /> : null}
         {rows.length > 0 ? (
           rows.map((r) => (
             <Row
