@@ -126,6 +126,7 @@ export type RaceEventType =
   | 'fastest_lap'
   | 'drs_range'
   | 'gap_trend'
+  | 'undercut_threat'
   | 'personal_best'
   | 'sector_best';
 
@@ -307,4 +308,20 @@ export interface RejoinPrediction {
   pitLoss: Spread;
   /** Position at the end of lap − 1, before the stop. */
   current: number | null;
+  /** Undercut / overcut with the cars directly ahead and behind (the API's answer; the CLI leaves it out). */
+  threats?: RaceThreat[];
+}
+
+/**
+ * Undercut / overcut between a car and its neighbour on the road: the chance that the car stopping first this lap
+ * (this car against the one ahead; the one behind against this car) takes the place.
+ */
+export interface RaceThreat {
+  rival: string; // 3-letter code
+  side: 'ahead' | 'behind';
+  gap: number; // s on the road at the end of the last lap
+  freshGain: number; // s, fresh vs current tyres on the lap the other car stays out (> 0: fresh faster)
+  probability: number;
+  /** 'undercut': stopping first takes the place (at least even odds); 'overcut': fresh tyres slower, stay out. */
+  flag: 'undercut' | 'overcut' | null;
 }

@@ -3,12 +3,8 @@
 // pit-loss table and the rejoin prediction (rejoin-service.ts), answered on the engine thread (milliseconds).
 import { codeOf } from '../../shared/rpc.js';
 import type { Handlers } from '../engine/kernel/session.js';
-import { serviceKey } from '../engine/kernel/services.js';
 import { recommender } from './recommend-pool.js';
-import { newRejoinCache, pitLossAt, rejoinAt } from './rejoin-service.js';
-
-// histories and race states for rejoin predictions: cached per engine (they change only with the data)
-const REJOIN = serviceKey('strategy:rejoin', () => newRejoinCache());
+import { pitLossAt, REJOIN_CACHE, rejoinAt } from './rejoin-service.js';
 
 export const strategyHandlers: Handlers<'strategyRecommend' | 'strategyPitLoss' | 'strategyRejoin'> = {
   strategyRecommend: async (session, args) => {
@@ -19,7 +15,7 @@ export const strategyHandlers: Handlers<'strategyRecommend' | 'strategyPitLoss' 
       throw e;
     }
   },
-  strategyPitLoss: (session, { circuit }) => pitLossAt(session.engine.db, circuit, session.engine.use(REJOIN)),
+  strategyPitLoss: (session, { circuit }) => pitLossAt(session.engine.db, circuit, session.engine.use(REJOIN_CACHE)),
   // the replay's "if boxed now": the other cars' coming stops stay unknown unless asked for ('known': the evaluation)
-  strategyRejoin: (session, { others, ...q }) => rejoinAt(session.engine.db, { ...q, others: others ?? 'none' }, session.engine.use(REJOIN)),
+  strategyRejoin: (session, { others, ...q }) => rejoinAt(session.engine.db, { ...q, others: others ?? 'none', threats: true }, session.engine.use(REJOIN_CACHE)),
 };

@@ -13,6 +13,8 @@ export interface LapCell {
   status: string | null; // canonical track status
   position: number | null; // official position at the lap's end
   clean: boolean;
+  compound: string | null;
+  tyreAge: number | null;
 }
 
 export interface RaceState {
@@ -25,7 +27,7 @@ export interface RaceState {
 
 const COLUMNS = [
   'season', 'round', 'driver', 'lap_number', 'time_s', 'lap_time_s', 'pit_in_s', 'pit_out_s', 'track_status', 'position',
-  'is_accurate', 'compound',
+  'is_accurate', 'compound', 'tyre_life',
 ] as const;
 
 /** Every race of the seasons [from, to] (optionally one round or circuit), in season/round order. */
@@ -49,6 +51,8 @@ export function loadRaceStates(db: Db, seasons: [number, number], opts: { round?
       status: r.track_status,
       position: r.position,
       clean: isCleanLap(r),
+      compound: r.compound,
+      tyreAge: r.tyre_life,
     };
     cur.maxLap = Math.max(cur.maxLap, r.lap_number);
   }

@@ -1,19 +1,26 @@
 // The typed service behind `strategy pit-loss`, `strategy rejoin` and their API methods: looks the race and the car
 // up, fits the circuit's pit loss on the races before this one, and predicts the rejoin.
-import type { PitLossTable } from '../../shared/domain.js';
+import type { PitLossTable, RaceEvent } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
 import { DataError } from '../data/errors.js';
+import { serviceKey } from '../engine/kernel/services.js';
 import { circuitPitLoss, loadPitHistory, MIN_STOPS, type PitHistory } from './pit-loss.js';
 import { loadRaceStates, type RaceState } from './race-state.js';
 import { predictRejoin, type OtherStops, type RejoinPrediction } from './rejoin.js';
+import { threatsAt } from './threat.js';
+import { threatEvents } from './threat-events.js';
+import { defaultTyreModel, loadCurves, withCurves, type TyreModel } from './tyre-model.js';
 
 
 /** Loaded histories and race states, kept by the engine's service (the API) between calls. */
 export interface RejoinCache {
   history: Map<string, PitHistory>; // circuit ('*' for all) → history
   races: Map<string, RaceState | null>; // season/round → state (the last few)
+  tyres: Map<string, TyreModel>; // circuit/season → tyre model
 }
-export const newRejoinCache = (): RejoinCache => ({ history: new Map(), races: new Map() });
+export const newRejoinCache = (): RejoinCache => ({ history: new Map(), races: new Map(), tyres: new Map() });
+/** The engine's cache (histories, race states and tyre models change only with the data). */
+export const REJOIN_CACHE = serviceKey('strategy:rejoin', () => newRejoinCache());
 
 function cached<K, V>(m: Map<K, V>, k: K, make: () => V, keep = 8): V {
   let v = m.get(k);
@@ -47,6 +54,8 @@ export interface RejoinQuery {
   driver: string; // 3-letter code or driverRef
   lap: number; // the in-lap
   others?: OtherStops;
+  /** Also the undercut / overcut threats with the neighbours (the API; needs the circuit's tyre model). */
+  threats?: boolean;
 }
 
 /** Where `driver` rejoins if it boxes on `lap`, with the pit loss of the races before this one. */
@@ -63,7 +72,24 @@ export function rejoinAt(db: Db, q: RejoinQuery, cache = newRejoinCache()): Rejo
   const pit = circuitPitLoss(historyFor(db, race.circuit, q, cache), race.circuit, q);
   const r = predictRejoin(state, code, q.lap, pit, { others: q.others ?? 'known' });
   if (!r) throw new DataError(`${code} has no lap ${q.lap - 1} in ${q.season} round ${q.round} (not running then)`, undefined, undefined, 'lap');
+  if (q.threats) r.threats = threatsAt(state, code, q.lap, pit, tyreModelFor(db, race.circuit, q.season, state.maxLap, cache));
   return r;
+}
+
+/** The circuit's tyre model for the season: the tyre capability's curves over the default shape. */
+export function tyreModelFor(db: Db, circuit: string, season: number, laps: number, cache = newRejoinCache()): TyreModel {
+  return cached(cache.tyres, `${circuit}/${season}`, () => withCurves(defaultTyreModel(laps), loadCurves(db, circuit, season)));
+}
+
+/** The undercut-threat events of a race (pit loss from the races before it). */
+export function raceThreatEvents(db: Db, season: number, round: number, refOf: (code: string) => string | undefined, cache = newRejoinCache()): RaceEvent[] {
+  const race = db
+    .prepare(`SELECT c.circuit_ref AS circuit FROM races r JOIN circuits c ON c.circuit_id = r.circuit_id WHERE r.year = ? AND r.round = ?`)
+    .get(season, round) as { circuit: string } | undefined;
+  const state = cached(cache.races, `${season}/${round}`, () => loadRaceStates(db, [season, season], { round })[0] ?? null);
+  if (!race || !state) return [];
+  const pit = circuitPitLoss(historyFor(db, race.circuit, { season, round }, cache), race.circuit, { season, round });
+  return threatEvents(state, pit, tyreModelFor(db, race.circuit, season, state.maxLap, cache), refOf);
 }
 
 function driverCode(db: Db, driver: string, codes: string[]): string {

@@ -16,7 +16,7 @@ export interface RejoinParams {
   follow: number; // the closest a car that stays out follows the one ahead (s)
   window: number; // clean laps in a car's recent pace
 }
-export const REJOIN_PARAMS: RejoinParams = { sigma: 0.35, follow: 0.25, window: PACE_WINDOW };
+export const REJOIN_PARAMS: RejoinParams = { sigma: 0.5, follow: 0, window: 3 };
 export const SAMPLES = 2000;
 export type { RejoinPrediction };
 

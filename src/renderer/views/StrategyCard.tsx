@@ -21,6 +21,12 @@ function Rejoin({ r }: { r: RejoinPrediction }) {
     <div className="rejoin-line num" data-testid="rejoin-line" data-position={r.position} data-lap={r.lap}>
       {rejoinLine(r)}
       <small> · pit loss {r.pitLoss.p50.toFixed(1)} s (p10–p90 {r.pitLoss.p10.toFixed(1)}–{r.pitLoss.p90.toFixed(1)})</small>
+      {(r.threats ?? []).map((t) => (
+        <div key={t.rival} className="threat-line" data-testid="threat-line" data-rival={t.rival} data-flag={t.flag ?? ''}>
+          {t.side === 'ahead' ? `Undercut on ${t.rival}` : `Undercut by ${t.rival}`}: {share(t.probability)} (gap {t.gap.toFixed(1)} s, fresh tyres{' '}
+          {signed(t.freshGain)} s){t.flag === 'overcut' ? ' · overcut: stay out' : ''}
+        </div>
+      ))}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 // Live timing tower: one fixed-height row per position (stable DOM, no jumps), race-control banner on top.
 import { memo } from 'react';
-import type { RaceEvent, RaceEventType, RejoinPrediction, TimingRow, TrackState } from '../../shared/domain.js';
+import type { RaceEvent, RaceEventType, RaceThreat, RejoinPrediction, TimingRow, TrackState } from '../../shared/domain.js';
 import { useAnalysis, useReplay } from '../stores/index.js';
 import { Empty } from './Empty.js';
 import {
@@ -38,9 +38,12 @@ const Row = memo(function Row({
   sectors,
   selected,
   fastest,
+  threat,
   onSelect,
 }: {
   row: TimingRow;
+  /** Undercut / overcut with the selected car (this row is its neighbour), from the rejoin answer. */
+  threat: RaceThreat | null;
   sectors: boolean;
   selected: boolean;
   /** Holds the race's fastest lap so far (best lap shown purple). */
@@ -59,6 +62,7 @@ const Row = memo(function Row({
       className={cls}
       data-testid="timing-row"
       data-driver={row.driver}
+      data-threat={threat?.flag ?? undefined}
       onClick={() => onSelect(row.driver)}
     >
       <span className="c-pos">{row.position}</span>
@@ -96,6 +100,19 @@ const Row = memo(function Row({
           <em className="flag pit">PIT</em>
         ) : row.drsRange ? (
           <em className="flag drs">DRS</em>
+        ) : null}
+        {threat?.flag ? (
+          <em
+            className={`flag ${threat.flag === 'undercut' ? 'uc' : 'oc'}`}
+            data-testid="threat-flag"
+            title={
+              threat.flag === 'undercut'
+                ? `${threat.side === 'ahead' ? 'Undercut on' : 'Undercut threat from'} ${row.code}: ${Math.round(threat.probability * 100)} % that the first to stop takes the place (gap ${threat.gap.toFixed(1)} s, fresh tyres ${threat.freshGain.toFixed(1)} s/lap)`
+                : `Overcut with ${row.code}: fresh tyres ${threat.freshGain.toFixed(1)} s slower than the current set`
+            }
+          >
+            {threat.flag === 'undercut' ? 'UC' : 'OC'}
+          </em>
         ) : null}
       </span>
     </div>
@@ -176,6 +193,7 @@ export function TimingTower() {
               sectors={sectors}
               selected={r.driver === selected}
               fastest={r.bestLap === fastest}
+              threat={ghost?.threats?.find((t) => t.rival === r.code) ?? null}
               onSelect={selectDriver}
             />
           ))
