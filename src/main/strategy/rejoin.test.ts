@@ -126,9 +126,10 @@ describe('API', () => {
   it('strategyRejoin and strategyPitLoss answer through dispatch, with validated arguments', async () => {
     const s = new Session(engine, () => undefined);
     const known = (await dispatch(s, 'strategyRejoin', { season: 2023, round: 1, driver: 'HAM', lap: 12, others: 'known' }, 'viewer')) as { position: number };
-    expect(known).toEqual(rejoinAt(db, { season: 2023, round: 1, driver: 'HAM', lap: 12 }));
+    expect(known).toEqual(rejoinAt(db, { season: 2023, round: 1, driver: 'HAM', lap: 12, threats: true }));
+    expect((known as { threats?: unknown[] }).threats?.length).toBe(2);
     const none = await dispatch(s, 'strategyRejoin', { season: 2023, round: 1, driver: 'HAM', lap: 12 }, 'viewer');
-    expect(none).toEqual(rejoinAt(db, { season: 2023, round: 1, driver: 'HAM', lap: 12, others: 'none' }));
+    expect(none).toEqual(rejoinAt(db, { season: 2023, round: 1, driver: 'HAM', lap: 12, others: 'none', threats: true }));
     const t = (await dispatch(s, 'strategyPitLoss', { circuit: 'bahrain' }, 'viewer')) as { circuit: string; green: { n: number } };
     expect(t.circuit).toBe('bahrain');
     expect(t).not.toHaveProperty('samples');
