@@ -1,11 +1,8 @@
 // Pit loss and rejoin on the real data: a Bahrain 2023 stop measured by hand, the circuit's table, a known 2023
-// rejoin, the evaluation's stop set and JSON shape, and the API methods through the host's dispatch.
+// rejoin, the evaluation's stop set and JSON shape (the API: tests/strategist.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedDb, sharedDbPath } from '../../../tests/helpers/db.js';
+import { sharedDb } from '../../../tests/helpers/db.js';
 import type { Db } from '../data/db.js';
-import { closeEngine, createEngine } from '../engine/host/engine.js';
-import { dispatch } from '../engine/host/handlers.js';
-import { Session, type Engine } from '../engine/kernel/session.js';
 import { median } from '../util/stats.js';
 import { circuitPitLoss, loadPitHistory, PACE_WINDOW, raceStops } from './pit-loss.js';
 import { loadRaceStates } from './race-state.js';
@@ -114,25 +111,4 @@ describe('rejoin evaluation', () => {
     expect(e.within1).toBeGreaterThan(e.baseline.within1);
     expect(e.mae).toBeLessThan(e.baseline.mae);
   }, 120_000);
-});
-
-describe('API', () => {
-  let engine: Engine;
-  beforeAll(() => {
-    engine = createEngine({ db: sharedDbPath() });
-  });
-  afterAll(() => closeEngine(engine));
-
-  it('strategyRejoin and strategyPitLoss answer through dispatch, with validated arguments', async () => {
-    const s = new Session(engine, () => undefined);
-    const known = (await dispatch(s, 'strategyRejoin', { season: 2023, round: 1, driver: 'HAM', lap: 12, others: 'known' }, 'viewer')) as { position: number };
-    expect(known).toEqual(rejoinAt(db, { season: 2023, round: 1, driver: 'HAM', lap: 12, threats: true }));
-    expect((known as { threats?: unknown[] }).threats?.length).toBe(2);
-    const none = await dispatch(s, 'strategyRejoin', { season: 2023, round: 1, driver: 'HAM', lap: 12 }, 'viewer');
-    expect(none).toEqual(rejoinAt(db, { season: 2023, round: 1, driver: 'HAM', lap: 12, others: 'none', threats: true }));
-    const t = (await dispatch(s, 'strategyPitLoss', { circuit: 'bahrain' }, 'viewer')) as { circuit: string; green: { n: number } };
-    expect(t.circuit).toBe('bahrain');
-    expect(t).not.toHaveProperty('samples');
-    await expect(dispatch(s, 'strategyRejoin', { season: 2023, round: 1, driver: 'HAM' }, 'viewer')).rejects.toThrow(/lap/);
-  });
 });

@@ -1,5 +1,6 @@
 // Undercut / overcut on the real data: the fresh-tyre gain follows the tyre model, the neighbours' threats of a
-// Bahrain 2023 car, and the race's threat events use only the state at the end of the previous lap.
+// Bahrain 2023 car, and the race's threat events use only the state at the end of the previous lap (in the replay
+// and the commentary: tests/strategist.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedDb } from '../../../tests/helpers/db.js';
 import type { Db } from '../data/db.js';
