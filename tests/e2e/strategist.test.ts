@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RejoinPrediction } from '../../src/shared/domain.js';
-import { rejoinLine } from '../../src/renderer/views/rejoin.js';
+import { rejoinLine, share } from '../../src/renderer/views/rejoin.js';
 import { CHROMIUM, servedBrowser, shot, shownLap } from './harness.js';
 
 describe.skipIf(!existsSync(CHROMIUM))('rejoin ghost marker', () => {
@@ -44,6 +44,13 @@ describe.skipIf(!existsSync(CHROMIUM))('rejoin ghost marker', () => {
     expect(Number(await line.getAttribute('data-position'))).toBe(api.position);
     expect(await line.textContent()).toContain(rejoinLine(api));
     expect(await page.getByTestId('pit-loss-table').getAttribute('data-circuit')).toBe('bahrain');
+    // undercut / overcut: the neighbours' rows carry the API's flags, and the card lists both threats
+    expect(api.threats?.length).toBeGreaterThan(0);
+    for (const t of api.threats ?? []) {
+      const row = page.locator(`[data-testid="timing-row"]:has(b:text-is("${t.rival}"))`);
+      expect(await row.getAttribute('data-threat')).toBe(t.flag);
+      expect(await page.locator(`[data-testid="threat-line"][data-rival="${t.rival}"]`).textContent()).toContain(share(t.probability));
+    }
     await shot(page, 'rejoin-ghost-bahrain-2023-ham');
   });
 });

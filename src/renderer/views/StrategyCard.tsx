@@ -31,20 +31,20 @@ function Rejoin({ r }: { r: RejoinPrediction }) {
   );
 }
 
-/** The circuit's pit loss from history, by condition: p50 (p10–p90) and the stops behind it. */
+/** The circuit's pit loss from history, by condition: p50 (p10–p90) and the stops behind it, in one compact table. */
 export function PitLossRows({ t }: { t: PitLossTable }) {
-  const rows = [['Green', t.green], ['SC', t.sc], ['VSC', t.vsc], ['Lane', t.lane]] as const;
+  const cols = [['green', t.green], ['SC', t.sc], ['VSC', t.vsc], ['lane', t.lane]] as const;
   return (
     <table className="pit-loss num" data-testid="pit-loss-table" data-circuit={t.circuit}>
       <tbody>
-        {rows.map(([k, x]) => (
-          <tr key={k}>
-            <td>{k === 'Lane' ? 'Pit lane' : `Pit loss ${k}`}</td>
-            <td>{x.n ? `${x.p50.toFixed(1)} s` : '—'}</td>
-            <td>{x.n ? `${x.p10.toFixed(1)}–${x.p90.toFixed(1)}` : ''}</td>
-            <td>{x.n} stops</td>
-          </tr>
-        ))}
+        <tr>
+          <th>Pit loss</th>
+          {cols.map(([k, x]) => (
+            <td key={k} data-condition={k} title={`${x.n} stops`}>
+              {k} {x.n ? `${x.p50.toFixed(1)} s (${x.p10.toFixed(1)}–${x.p90.toFixed(1)}, ${x.n})` : '—'}
+            </td>
+          ))}
+        </tr>
       </tbody>
     </table>
   );
@@ -86,6 +86,7 @@ export function StrategyCard() {
       <header>
         <h2>Strategy {code ? <small>{code}</small> : null}</h2>
       </header>
+      {pitLoss ? <PitLossRows t={pitLoss} /> : null}
       {boxNow ? <Rejoin r={boxNow} /> : null}
       {shown ? (
         <div
@@ -136,7 +137,6 @@ export function StrategyCard() {
           />
         </div>
       )}
-      {pitLoss ? <PitLossRows t={pitLoss} /> : null}
     </section>
   );
 }
