@@ -37,6 +37,8 @@ const VALID: Record<string, unknown> = {
   tyreCurves: { circuit: 'bahrain' },
   stintForecast: { season: 2023, round: 1, driver: 'max_verstappen', lap: 10 },
   strategyRecommend: { season: 2023, round: 1, driver: 'max_verstappen', lap: 20, seeds: 5 },
+  strategyPitLoss: { circuit: 'bahrain' },
+  strategyRejoin: { season: 2023, round: 1, driver: 'max_verstappen', lap: 20 },
   predictWinner: { season: 2023, round: 1 },
   modelsList: undefined,
   modelRuns: { name: 'race-winner' },

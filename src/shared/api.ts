@@ -6,10 +6,12 @@ import type {
   DriftAlert,
   FeatureImportance,
   ModelSummary,
+  PitLossTable,
   PitRecommendation,
   RaceEvent,
   RaceResults,
   RaceSummary,
+  RejoinPrediction,
   ReplayInfo,
   RunSummary,
   StintForecast,
@@ -44,6 +46,10 @@ export interface PitwallApi {
   stintForecast(args: ArgsOf<'stintForecast'>): StintForecast | null;
 
   strategyRecommend(args: ArgsOf<'strategyRecommend'>): PitRecommendation | null;
+  /** The circuit's pit loss from history: green / SC / VSC p10–p90 and the stops behind each. */
+  strategyPitLoss(args: ArgsOf<'strategyPitLoss'>): PitLossTable;
+  /** Where the car rejoins if it boxes on `lap` (others' stops on lap and lap + 1: 'none' unless 'known'). */
+  strategyRejoin(args: ArgsOf<'strategyRejoin'>): RejoinPrediction;
 
   predictWinner(args: ArgsOf<'predictWinner'>): WinnerPrediction[];
   modelsList(): ModelSummary[];
@@ -95,6 +101,8 @@ export const API_METHODS = [
   'tyreCurves',
   'stintForecast',
   'strategyRecommend',
+  'strategyPitLoss',
+  'strategyRejoin',
   'predictWinner',
   'modelsList',
   'modelRuns',

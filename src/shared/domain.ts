@@ -126,6 +126,7 @@ export type RaceEventType =
   | 'fastest_lap'
   | 'drs_range'
   | 'gap_trend'
+  | 'undercut_threat'
   | 'personal_best'
   | 'sector_best';
 
@@ -265,4 +266,62 @@ export interface WinnerPrediction {
   driver: string;
   code: string;
   probability: number;
+}
+
+/** p10 / p50 / p90 of a quantity. */
+export interface Spread {
+  p10: number;
+  p50: number;
+  p90: number;
+}
+
+export interface PitLossStats extends Spread {
+  n: number; // stops it rests on
+}
+
+/** Pit loss at a circuit from history (in-lap + out-lap over the reference pace), by track condition. */
+export interface PitLossTable {
+  circuit: string;
+  /** Where the green figures come from: this circuit's stops, its lane durations scaled, or all circuits. */
+  basis: 'circuit' | 'lane' | 'all-circuits';
+  green: PitLossStats & { inLap: number; outLap: number };
+  sc: PitLossStats;
+  vsc: PitLossStats;
+  /** Ergast pit-lane durations (entry to exit). */
+  lane: PitLossStats;
+}
+
+/** Where a car rejoins if it boxes on `lap` (state at the end of lap − 1, after the out-lap lap + 1). */
+export interface RejoinPrediction {
+  season: number;
+  round: number;
+  driver: string; // 3-letter code
+  lap: number; // the in-lap
+  position: number; // most likely position after the out-lap
+  probabilities: Record<string, number>; // position → share of runs
+  gapAhead: number | null; // s behind carAhead (in the most likely position)
+  gapBehind: number | null; // s ahead of carBehind
+  carAhead: string | null;
+  carBehind: string | null;
+  gapAheadRange: Spread | null;
+  gapBehindRange: Spread | null;
+  pitLoss: Spread;
+  /** Position at the end of lap − 1, before the stop. */
+  current: number | null;
+  /** Undercut / overcut with the cars directly ahead and behind (the API's answer; the CLI leaves it out). */
+  threats?: RaceThreat[];
+}
+
+/**
+ * Undercut / overcut between a car and its neighbour on the road: the chance that the car stopping first this lap
+ * (this car against the one ahead; the one behind against this car) takes the place.
+ */
+export interface RaceThreat {
+  rival: string; // 3-letter code
+  side: 'ahead' | 'behind';
+  gap: number; // s on the road at the end of the last lap
+  freshGain: number; // s, fresh vs current tyres on the lap the other car stays out (> 0: fresh faster)
+  probability: number;
+  /** 'undercut': stopping first takes the place (at least even odds); 'overcut': fresh tyres slower, stay out. */
+  flag: 'undercut' | 'overcut' | null;
 }

@@ -117,6 +117,11 @@ const BANKS: Partial<Record<EventFact['type'], Bank>> = {
     casual: [(f, e) => (e.details.direction === 'closing' ? `${who(e.driver)} is reeling in ${who(e.other)}, the gap is down to ${s1(num(e.details.interval) ?? 0)} seconds.` : `${who(e.other)} is pulling away from ${who(e.driver)}, ${s1(num(e.details.interval) ?? 0)} seconds between them now.`)],
     dramatic: [(f, e) => (e.details.direction === 'closing' ? `${who(e.driver)} is hunting ${who(e.other)} down, ${s1(num(e.details.rate) ?? 0)} seconds a lap!` : `${who(e.other)} is breaking free of ${who(e.driver)}!`)],
   },
+  undercut_threat: {
+    technical: [(f, e) => `Undercut threat on lap ${e.lap}: ${who(e.driver)} is ${s1(num(e.details.gap) ?? 0)} s behind ${who(e.other)}, and a stop now would take the place in ${num(e.details.percent)} % of runs.`],
+    casual: [(f, e) => `${who(e.driver)} is ${s1(num(e.details.gap) ?? 0)} seconds behind ${who(e.other)}: close enough to try the undercut.`],
+    dramatic: [(f, e) => `The undercut is on! ${who(e.driver)} sits ${s1(num(e.details.gap) ?? 0)} seconds behind ${who(e.other)}, box now and he could jump him!`],
+  },
   personal_best: {
     technical: [(f, e) => `Personal best for ${who(e.driver)}: ${lapFmt(num(e.details.lapTime) ?? 0)} on lap ${e.lap}.`],
     casual: [(f, e) => `${who(e.driver)} finds some pace with his best lap so far.`],

@@ -14,6 +14,7 @@ export const PRIORITY: Record<RaceEventType, Priority> = {
   fastest_lap: 'HIGH',
   drs_range: 'MEDIUM',
   gap_trend: 'MEDIUM',
+  undercut_threat: 'MEDIUM',
   vsc: 'MEDIUM',
   personal_best: 'LOW',
   sector_best: 'LOW',
@@ -60,7 +61,7 @@ export function detectEvents(tl: Timeline): RaceEvent[] {
   racing(tl, c);
   pitCycles(tl, c);
   laps(tl, c);
-  const order: Record<RaceEventType, number> = { red_flag: 0, safety_car: 1, vsc: 2, retirement: 3, pit_stop: 4, lead_change: 5, overtake: 6, pit_cycle: 7, fastest_lap: 8, drs_range: 9, gap_trend: 10, personal_best: 11, sector_best: 12 };
+  const order: Record<RaceEventType, number> = { red_flag: 0, safety_car: 1, vsc: 2, retirement: 3, pit_stop: 4, lead_change: 5, overtake: 6, pit_cycle: 7, fastest_lap: 8, drs_range: 9, gap_trend: 10, undercut_threat: 10, personal_best: 11, sector_best: 12 };
   return c.events.sort((a, b) => a.time - b.time || order[a.type] - order[b.type]);
 }
 

@@ -1,8 +1,9 @@
-// Tyre curves for the open circuit, and the selected driver's stint forecast and pit recommendation.
+// Tyre curves and pit loss for the open circuit, and the selected driver's stint forecast, pit recommendation and
+// rejoin ("if boxed now").
 // Lap-driven refreshes keep one request in flight per kind and always finish on the latest (driver, lap).
 import { createStore } from 'zustand/vanilla';
 import type { PitwallClient } from '../../shared/api.js';
-import type { DegradationCurve, PitRecommendation, StintForecast } from '../../shared/domain.js';
+import type { DegradationCurve, PitLossTable, PitRecommendation, RejoinPrediction, StintForecast } from '../../shared/domain.js';
 import { errorText } from './schedule.js';
 
 export interface AnalysisKey {
@@ -20,13 +21,17 @@ export interface AnalysisState {
   forecastError: string | null;
   recommendation: PitRecommendation | null;
   strategyError: string | null;
+  pitLoss: PitLossTable | null;
+  /** Where the selected car rejoins if it boxes on its next lap (state at the end of the lap it completed). */
+  rejoin: RejoinPrediction | null;
+  rejoinError: string | null;
   loadCurves(circuit: string): Promise<void>;
   reset(): void;
   /**
    * Forecast now; strategy at once for a new driver or race or a change of the car's state (`carState`: its compound,
    * stops, retirement and the flag, as the tower shows them), else throttled (playing) or debounced (paused).
    */
-  refresh(key: AnalysisKey, playing: boolean, carState?: string): void;
+  refresh(key: AnalysisKey, playing: boolean, carState?: string, carLaps?: number): void;
 }
 
 /** Runs `fn` for the newest key only: while one call is in flight, later keys replace each other. */
@@ -73,6 +78,13 @@ export function createAnalysisStore(api: PitwallClient, strategyGapMs = STRATEGY
         set({ recommendation: null, strategyError: errorText(e) });
       }
     });
+    const rejoin = latestOnly(async (k: AnalysisKey) => {
+      try {
+        set({ rejoin: await api.strategyRejoin(k), rejoinError: null });
+      } catch (e) {
+        set({ rejoin: null, rejoinError: errorText(e) });
+      }
+    });
     let lastRun = -Infinity;
     let lastWho = '';
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -102,8 +114,15 @@ export function createAnalysisStore(api: PitwallClient, strategyGapMs = STRATEGY
       forecastError: null,
       recommendation: null,
       strategyError: null,
+      pitLoss: null,
+      rejoin: null,
+      rejoinError: null,
       async loadCurves(circuit) {
-        set({ circuit, curves: [], curvesError: null });
+        set({ circuit, curves: [], curvesError: null, pitLoss: null });
+        api.strategyPitLoss({ circuit }).then(
+          (pitLoss) => get().circuit === circuit && set({ pitLoss }),
+          () => undefined, // the card then shows no pit-loss line
+        );
         try {
           const curves = await api.tyreCurves({ circuit });
           if (get().circuit === circuit) set({ curves: curves ?? [] }); // a late answer for a race left is dropped
@@ -114,10 +133,11 @@ export function createAnalysisStore(api: PitwallClient, strategyGapMs = STRATEGY
       reset() {
         clearTimeout(timer);
         lastWho = '';
-        set({ circuit: null, curves: [], curvesError: null, forecast: null, recommendation: null, forecastError: null, strategyError: null });
+        set({ circuit: null, curves: [], curvesError: null, forecast: null, recommendation: null, forecastError: null, strategyError: null, pitLoss: null, rejoin: null, rejoinError: null });
       },
-      refresh(k, playing, carState) {
+      refresh(k, playing, carState, carLaps) {
         forecast(k);
+        rejoin({ ...k, lap: (carLaps ?? k.lap) + 1 });
         throttledStrategy(k, playing, carState);
       },
     };

@@ -66,7 +66,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
       const carState = row ? `${row.compound}|${row.pitStops}|${row.retired}|${s.snapshot?.trackState}` : '';
       analysis
         .getState()
-        .refresh({ season: s.info.season, round: s.info.round, driver: s.selectedDriver, lap }, s.playing, carState);
+        .refresh({ season: s.info.season, round: s.info.round, driver: s.selectedDriver, lap }, s.playing, carState, row?.lap);
     }),
   );
 

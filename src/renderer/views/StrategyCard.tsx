@@ -1,9 +1,10 @@
 // Pit recommendation for the selected driver and the remaining-race plans with their expected times. The advice
 // names the lap it was computed for; with none, the card says why (retired, race finished).
-import type { PitRecommendation, TimingSnapshot } from '../../shared/domain.js';
+import type { PitLossTable, PitRecommendation, RejoinPrediction, TimingSnapshot } from '../../shared/domain.js';
 import { useAnalysis, useReplay } from '../stores/index.js';
 import { Empty } from './Empty.js';
 import { signed } from './format.js';
+import { rejoinLine, share } from './rejoin.js';
 
 /** Why there is no advice for `driver` at this snapshot, or null when there should be some. */
 export function noAdviceReason(snapshot: TimingSnapshot | null, driver: string | null): string | null {
@@ -14,8 +15,40 @@ export function noAdviceReason(snapshot: TimingSnapshot | null, driver: string |
   return null;
 }
 
-/** A Monte-Carlo share shown as a share, never as certainty. */
-const share = (p: number): string => `${Math.max(1, Math.min(99, Math.round(p * 100)))} %`;
+/** "Box now → P5, 1.8 s behind HAM (P4 62 %, P5 31 %)" for the selected car's next lap. */
+function Rejoin({ r }: { r: RejoinPrediction }) {
+  return (
+    <div className="rejoin-line num" data-testid="rejoin-line" data-position={r.position} data-lap={r.lap}>
+      {rejoinLine(r)}
+      <small> · pit loss {r.pitLoss.p50.toFixed(1)} s (p10–p90 {r.pitLoss.p10.toFixed(1)}–{r.pitLoss.p90.toFixed(1)})</small>
+      {(r.threats ?? []).map((t) => (
+        <div key={t.rival} className="threat-line" data-testid="threat-line" data-rival={t.rival} data-flag={t.flag ?? ''}>
+          {t.side === 'ahead' ? `Undercut on ${t.rival}` : `Undercut by ${t.rival}`}: {share(t.probability)} (gap {t.gap.toFixed(1)} s, fresh tyres{' '}
+          {signed(t.freshGain)} s){t.flag === 'overcut' ? ' · overcut: stay out' : ''}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** The circuit's pit loss from history, by condition: p50 (p10–p90) and the stops behind it, in one compact table. */
+export function PitLossRows({ t }: { t: PitLossTable }) {
+  const cols = [['green', t.green], ['SC', t.sc], ['VSC', t.vsc], ['lane', t.lane]] as const;
+  return (
+    <table className="pit-loss num" data-testid="pit-loss-table" data-circuit={t.circuit}>
+      <tbody>
+        <tr>
+          <th>Pit loss</th>
+          {cols.map(([k, x]) => (
+            <td key={k} data-condition={k} title={`${x.n} stops`}>
+              {k} {x.n ? `${x.p50.toFixed(1)} s (${x.p10.toFixed(1)}–${x.p90.toFixed(1)}, ${x.n})` : '—'}
+            </td>
+          ))}
+        </tr>
+      </tbody>
+    </table>
+  );
+}
 
 function Figures({ rec }: { rec: PitRecommendation }) {
   const top = [...rec.position.distribution].sort((a, b) => b.share - a.share).slice(0, 3);
@@ -35,6 +68,8 @@ function Figures({ rec }: { rec: PitRecommendation }) {
 
 export function StrategyCard() {
   const rec = useAnalysis((s) => s.recommendation);
+  const rejoin = useAnalysis((s) => s.rejoin);
+  const pitLoss = useAnalysis((s) => s.pitLoss);
   const error = useAnalysis((s) => s.strategyError);
   const info = useReplay((s) => s.info);
   const snapshot = useReplay((s) => s.snapshot);
@@ -44,11 +79,15 @@ export function StrategyCard() {
   const lap = snapshot?.lap ?? null;
   const shown = rec && !reason ? rec : null;
   const stale = shown !== null && lap !== null && shown.lap !== lap;
+  const row = snapshot?.rows.find((r) => r.driver === driver);
+  const boxNow = rejoin && row && !reason && rejoin.driver === row.code && rejoin.lap === row.lap + 1 ? rejoin : null;
   return (
     <section className="panel strategy" aria-label="Strategy">
       <header>
         <h2>Strategy {code ? <small>{code}</small> : null}</h2>
       </header>
+      {pitLoss ? <PitLossRows t={pitLoss} /> : null}
+      {boxNow ? <Rejoin r={boxNow} /> : null}
       {shown ? (
         <div
           className={`rec${stale ? ' stale' : ''}`}

@@ -1,7 +1,7 @@
 // Live timing tower: one fixed-height row per position (stable DOM, no jumps), race-control banner on top.
 import { memo } from 'react';
-import type { RaceEvent, RaceEventType, TimingRow, TrackState } from '../../shared/domain.js';
-import { useReplay } from '../stores/index.js';
+import type { RaceEvent, RaceEventType, RaceThreat, RejoinPrediction, TimingRow, TrackState } from '../../shared/domain.js';
+import { useAnalysis, useReplay } from '../stores/index.js';
 import { Empty } from './Empty.js';
 import {
   COMPOUND_COLOR,
@@ -13,6 +13,7 @@ import {
   teamColor,
   TRACK_LABEL,
 } from './format.js';
+import { likeliest } from './rejoin.js';
 
 const EVENT_OF: Partial<Record<TrackState, RaceEventType>> = {
   sc: 'safety_car',
@@ -37,9 +38,12 @@ const Row = memo(function Row({
   sectors,
   selected,
   fastest,
+  threat,
   onSelect,
 }: {
   row: TimingRow;
+  /** Undercut / overcut with the selected car (this row is its neighbour), from the rejoin answer. */
+  threat: RaceThreat | null;
   sectors: boolean;
   selected: boolean;
   /** Holds the race's fastest lap so far (best lap shown purple). */
@@ -58,6 +62,7 @@ const Row = memo(function Row({
       className={cls}
       data-testid="timing-row"
       data-driver={row.driver}
+      data-threat={threat?.flag ?? undefined}
       onClick={() => onSelect(row.driver)}
     >
       <span className="c-pos">{row.position}</span>
@@ -96,10 +101,51 @@ const Row = memo(function Row({
         ) : row.drsRange ? (
           <em className="flag drs">DRS</em>
         ) : null}
+        {threat?.flag ? (
+          <em
+            className={`flag ${threat.flag === 'undercut' ? 'uc' : 'oc'}`}
+            data-testid="threat-flag"
+            title={
+              threat.flag === 'undercut'
+                ? `${threat.side === 'ahead' ? 'Undercut on' : 'Undercut threat from'} ${row.code}: ${Math.round(threat.probability * 100)} % that the first to stop takes the place (gap ${threat.gap.toFixed(1)} s, fresh tyres ${threat.freshGain.toFixed(1)} s/lap)`
+                : `Overcut with ${row.code}: fresh tyres ${threat.freshGain.toFixed(1)} s slower than the current set`
+            }
+          >
+            {threat.flag === 'undercut' ? 'UC' : 'OC'}
+          </em>
+        ) : null}
       </span>
     </div>
   );
 });
+
+/**
+ * "If boxed now": a dashed marker where the selected car would rejoin after its out-lap, drawn over the rows (which
+ * keep their places) just below the car it would come out behind.
+ */
+export function RejoinGhost({ rejoin, rows }: { rejoin: RejoinPrediction; rows: TimingRow[] }) {
+  const others = rows.filter((r) => r.code !== rejoin.driver);
+  const aheadRow = rejoin.carAhead ? others.find((r) => r.code === rejoin.carAhead) : others[rejoin.position - 2];
+  const index = aheadRow ? rows.indexOf(aheadRow) + 1 : 0;
+  return (
+    <div
+      className="rejoin-ghost"
+      data-testid="rejoin-ghost"
+      data-driver={rejoin.driver}
+      data-lap={rejoin.lap}
+      data-position={rejoin.position}
+      data-car-ahead={rejoin.carAhead ?? ''}
+      data-gap-ahead={rejoin.gapAhead ?? ''}
+      style={{ top: `calc(var(--row-h) * ${index})` }}
+      title={`If ${rejoin.driver} boxes on lap ${rejoin.lap}: P${rejoin.position} after the out-lap`}
+    >
+      <span className="ghost-label num">
+        {rejoin.driver} if boxed now → P{rejoin.position}
+        {rejoin.carAhead && rejoin.gapAhead !== null ? ` · ${rejoin.gapAhead.toFixed(1)} s behind ${rejoin.carAhead}` : ''} · {likeliest(rejoin)}
+      </span>
+    </div>
+  );
+}
 
 export function TimingTower() {
   const snapshot = useReplay((s) => s.snapshot);
@@ -109,8 +155,12 @@ export function TimingTower() {
   const selected = useReplay((s) => s.selectedDriver);
   const selectDriver = useReplay((s) => s.selectDriver);
   const events = useReplay((s) => s.events);
+  const rejoin = useAnalysis((s) => s.rejoin);
   const sectors = Boolean(info?.hasSectors);
   const rows = snapshot?.rows ?? [];
+  const selectedRow = rows.find((r) => r.driver === selected);
+  // only for the car selected now and the lap it is on (a late answer for another car or lap is not drawn)
+  const ghost = rejoin && selectedRow && !selectedRow.retired && rejoin.driver === selectedRow.code && rejoin.lap === selectedRow.lap + 1 ? rejoin : null;
   const fastest = rows.reduce((m, r) => (r.bestLap !== null && r.bestLap < m ? r.bestLap : m), Infinity);
   return (
     <section className={`panel tower ${sectors ? 'with-sectors' : ''}`} aria-label="Timing tower">
@@ -134,6 +184,7 @@ export function TimingTower() {
         <span className="c-flags" />
       </div>
       <div className="rows">
+        {ghost && rows.length > 0 ? <RejoinGhost rejoin={ghost} rows={rows} /> : null}
         {rows.length > 0 ? (
           rows.map((r) => (
             <Row
@@ -142,6 +193,7 @@ export function TimingTower() {
               sectors={sectors}
               selected={r.driver === selected}
               fastest={r.bestLap === fastest}
+              threat={ghost?.threats?.find((t) => t.rival === r.code) ?? null}
               onSelect={selectDriver}
             />
           ))

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { numberArg, RACE_OPTIONS, raceArgs, stringArg } from '../command.js';
+import { numberArg, parseSeasonRange, RACE_OPTIONS, raceArgs, stringArg } from '../command.js';
 import { artifactsDir } from '../../data/paths.js';
 
 const fmt = (s: { time: number; position: number; plan: string; timeCi95?: number; positionCi95?: number }): string =>
@@ -138,8 +138,57 @@ const validate: Command = {
   },
 };
 
+const pitLoss: Command = {
+  name: 'pit-loss',
+  summary: 'pit loss at a circuit from history (in-lap + out-lap over green pace): green, SC, VSC p10/p50/p90 + stops',
+  usage: 'pitwall strategy pit-loss --circuit bahrain [--json]',
+  options: [{ name: 'circuit', type: 'string', description: 'circuit_ref (bahrain, monza, …)' }],
+  async run(ctx) {
+    const { pitLossAt } = await import('../../strategy/rejoin-service.js');
+    const t = pitLossAt(ctx.db(), stringArg(ctx, 'circuit'));
+    const row = (k: string, s: { n: number; p10: number; p50: number; p90: number }): string =>
+      `  ${k.padEnd(6)} p10 ${s.p10.toFixed(1)}  p50 ${s.p50.toFixed(1)}  p90 ${s.p90.toFixed(1)} s  (${s.n} stops)`;
+    ctx.print(t, [`${t.circuit} (${t.basis})`, row('green', t.green), row('sc', t.sc), row('vsc', t.vsc), row('lane', t.lane)].join('\n'));
+  },
+};
+
+const rejoin: Command = {
+  name: 'rejoin',
+  summary: 'where a car rejoins if it boxes on lap L (state at the end of L−1, after the out-lap L+1)',
+  usage: 'pitwall strategy rejoin --season 2023 --round 1 --driver VER --lap 15 [--json]',
+  options: [...RACE_OPTIONS, { name: 'lap', type: 'number', description: 'the in-lap L' }],
+  async run(ctx) {
+    const { rejoinAt } = await import('../../strategy/rejoin-service.js');
+    const r = rejoinAt(ctx.db(), { ...raceArgs(ctx), lap: numberArg(ctx, 'lap'), others: 'known' });
+    const probs = Object.entries(r.probabilities).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([p, x]) => `P${p} ${Math.round(x * 100)} %`);
+    ctx.print(
+      r,
+      `Box on lap ${r.lap} → P${r.position}` +
+        (r.carAhead ? `, ${r.gapAhead?.toFixed(1)} s behind ${r.carAhead}` : '') +
+        (r.carBehind ? `, ${r.gapBehind?.toFixed(1)} s ahead of ${r.carBehind}` : '') +
+        ` (${probs.join(', ')}); pit loss p10/p50/p90 ${r.pitLoss.p10}/${r.pitLoss.p50}/${r.pitLoss.p90} s`,
+    );
+  },
+};
+
+const rejoinEvalCmd: Command = {
+  name: 'rejoin-eval',
+  summary: 'rejoin prediction vs the official positions on every green-flag stop of the seasons (and the naive baseline)',
+  usage: 'pitwall strategy rejoin-eval --seasons 2023-2024 [--json]',
+  options: [{ name: 'seasons', type: 'string', description: 'test seasons, e.g. 2023-2024' }],
+  async run(ctx) {
+    const { rejoinEval } = await import('../../strategy/rejoin-eval.js');
+    const e = rejoinEval(ctx.db(), parseSeasonRange(ctx.opts.seasons, 'seasons'));
+    const f = (s: { exact: number; within1: number; mae: number }): string => `exact ${s.exact}  within one ${s.within1}  MAE ${s.mae}`;
+    ctx.print(
+      { stops: e.stops, exact: e.exact, within1: e.within1, mae: e.mae, baseline: e.baseline, seasons: e.seasons },
+      `${e.stops} green-flag stops ${e.seasons.join('–')}\n  rejoin    ${f(e)}\n  baseline  ${f(e.baseline)}`,
+    );
+  },
+};
+
 export const command: Command = {
   name: 'strategy',
-  summary: 'race strategy: simulator validation, PPO training/evaluation, live pit recommendations',
-  subcommands: [train, evaluate, recommendCmd, validate],
+  summary: 'race strategy: simulator validation, PPO training/evaluation, live pit recommendations, pit loss and rejoin',
+  subcommands: [train, evaluate, recommendCmd, validate, pitLoss, rejoin, rejoinEvalCmd],
 };

@@ -5,10 +5,11 @@ import { startCommentary } from '../../commentary/session.js';
 import { monitorService } from '../../monitoring/service.js';
 import { int, openReplay } from '../../replay/api.js';
 import { cachedRace, replayInfo } from '../../replay/race.js';
+import { withStrategistEvents } from './strategist.js';
 
 export const raceSessionHandlers: Handlers<'replayOpen'> = {
   replayOpen: (s, args) => {
-    const race = cachedRace(s.engine, int(args?.season, 'season'), int(args?.round, 'round'));
+    const race = withStrategistEvents(s.engine, cachedRace(s.engine, int(args?.season, 'season'), int(args?.round, 'round')));
     const c = openReplay(s, race);
     const pipeline = startCommentary(s, race);
     c.onEvents((events, now) => void pipeline.push(events, now).catch(() => undefined));
