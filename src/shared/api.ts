@@ -7,6 +7,7 @@ import type {
   FeatureImportance,
   ModelSummary,
   PitRecommendation,
+  RaceCharts,
   RaceEvent,
   RaceResults,
   RaceSummary,
@@ -36,6 +37,8 @@ export interface PitwallApi {
   replaySetSpeed(args: ArgsOf<'replaySetSpeed'>): void;
   replaySnapshot(): TimingSnapshot | null;
   replayEvents(args: ArgsOf<'replayEvents'>): RaceEvent[];
+  /** The strategist charts' data at the replay clock (laps completed by then only); null with no replay open. */
+  replayCharts(): RaceCharts | null;
 
   commentarySince(args: ArgsOf<'commentarySince'>): CommentaryLine[];
   commentarySetStyle(args: ArgsOf<'commentarySetStyle'>): void;
@@ -90,6 +93,7 @@ export const API_METHODS = [
   'replaySetSpeed',
   'replaySnapshot',
   'replayEvents',
+  'replayCharts',
   'commentarySince',
   'commentarySetStyle',
   'tyreCurves',

@@ -1,0 +1,121 @@
+// The strategist charts' series, pure functions of a RaceCharts (domain.ts): the race trace against a reference
+// pace, the gap between two cars, a car's lap times with a y-range that ignores pit and neutralised laps, and the
+// field's stint rows. Shared by the renderer's charts, the engine's tests and the benchmark.
+import type { ChartDriver, ChartLap, ChartStint, Compound, RaceCharts, TrackState } from './domain.js';
+
+/** The reference of the race trace: the leader's average lap so far, or a chosen car's. */
+export type TraceReference = { kind: 'leader' } | { kind: 'driver'; driver: string };
+
+/** The car leading at `asOf`: most laps completed, then the earliest at the line. */
+export function leaderOf(c: RaceCharts): ChartDriver | null {
+  let best: ChartDriver | null = null;
+  for (const d of c.drivers) {
+    const l = d.laps[d.laps.length - 1];
+    if (!l) continue;
+    const b = best?.laps[best.laps.length - 1];
+    if (!b || l.lap > b.lap || (l.lap === b.lap && l.raceTime < b.raceTime)) best = d;
+  }
+  return best;
+}
+
+/** Average lap (s) of the reference over the laps it has completed; null when it has none. */
+export function referencePace(c: RaceCharts, ref: TraceReference): number | null {
+  const d = ref.kind === 'leader' ? leaderOf(c) : c.drivers.find((x) => x.driver === ref.driver);
+  const last = d?.laps[d.laps.length - 1];
+  return last ? last.raceTime / last.lap : null;
+}
+
+/**
+ * The race trace: for each car and completed lap n, `pace × n − raceTime(n)` — seconds ahead (+) of a car that
+ * ran every lap at the reference pace, behind (−). Rows are keyed by lap; `row[driver]` is absent for laps a car
+ * has not completed.
+ */
+export function raceTrace(c: RaceCharts, ref: TraceReference): { pace: number | null; rows: Record<string, number>[] } {
+  const pace = referencePace(c, ref);
+  const maxLap = Math.max(0, ...c.drivers.map((d) => d.laps[d.laps.length - 1]?.lap ?? 0));
+  const rows: Record<string, number>[] = [{ lap: 0 }];
+  for (let n = 1; n <= maxLap; n++) rows.push({ lap: n });
+  if (pace === null) return { pace, rows };
+  for (const d of c.drivers) for (const l of d.laps) rows[l.lap]![d.driver] = round3(pace * l.lap - l.raceTime);
+  for (const d of c.drivers) if (d.laps.length) rows[0]![d.driver] = 0;
+  return { pace, rows };
+}
+
+/**
+ * The gap between cars a and b at the end of each lap both completed: `raceTime_b − raceTime_a` (s), positive when
+ * a is ahead (b reached the line later).
+ */
+export function pairGap(c: RaceCharts, a: string, b: string): { lap: number; gap: number; trackState: TrackState }[] {
+  const la = c.drivers.find((d) => d.driver === a)?.laps ?? [];
+  const lb = new Map((c.drivers.find((d) => d.driver === b)?.laps ?? []).map((l) => [l.lap, l]));
+  const out: { lap: number; gap: number; trackState: TrackState }[] = [];
+  for (const l of la) {
+    const o = lb.get(l.lap);
+    if (o) out.push({ lap: l.lap, gap: round3(o.raceTime - l.raceTime), trackState: l.trackState });
+  }
+  return out;
+}
+
+/** Why a lap says little about pace: it is shown, but kept out of the lap-time axis. */
+export function slowReason(l: ChartLap): 'pit' | 'sc' | 'vsc' | 'red' | 'start' | null {
+  if (l.pit) return 'pit';
+  if (l.trackState === 'sc' || l.trackState === 'vsc' || l.trackState === 'red') return l.trackState;
+  if (l.lap === 1) return 'start';
+  return null;
+}
+
+export interface LapPoint {
+  lap: number;
+  lapTime: number;
+  /** Where it is drawn: the lap time, or the top of the axis for a slower lap off the scale. */
+  y: number;
+  compound: Compound;
+  stint: number;
+  tyreAge: number | null;
+  slow: ReturnType<typeof slowReason>;
+  offScale: boolean;
+}
+
+/**
+ * A car's lap times as drawn: the y-range spans its representative laps (no pit, SC/VSC/red or first lap; the
+ * slowest 5 % above the median ignored), padded; slower laps sit on the top edge, flagged `offScale`.
+ */
+export function lapTimeSeries(d: ChartDriver): { points: LapPoint[]; domain: [number, number] | null; stintStarts: number[] } {
+  const timed = d.laps.filter((l): l is ChartLap & { lapTime: number } => l.lapTime !== null && l.lapTime > 0);
+  const rep = timed.filter((l) => slowReason(l) === null).map((l) => l.lapTime).sort((x, y) => x - y);
+  const base = rep.length ? rep : timed.map((l) => l.lapTime).sort((x, y) => x - y);
+  const stintStarts = d.laps.filter((l, i) => i > 0 && l.stint !== d.laps[i - 1]!.stint).map((l) => l.lap);
+  if (!base.length) return { points: [], domain: null, stintStarts };
+  const lo = base[0]!;
+  const hi = base[Math.min(base.length - 1, Math.floor(base.length * 0.95))]!;
+  const pad = Math.max(0.3, (hi - lo) * 0.08);
+  const domain: [number, number] = [round3(lo - pad), round3(hi + pad)];
+  const points = timed.map((l) => ({
+    lap: l.lap,
+    lapTime: l.lapTime,
+    y: Math.min(l.lapTime, domain[1]),
+    compound: l.compound,
+    stint: l.stint,
+    tyreAge: l.tyreAge,
+    slow: slowReason(l),
+    offScale: l.lapTime > domain[1],
+  }));
+  return { points, domain, stintStarts };
+}
+
+/** The stint bars: one row per car (in `order`, else as listed), each with its stints in order. */
+export function stintRows(c: RaceCharts, order?: readonly string[]): { driver: ChartDriver; stints: ChartStint[] }[] {
+  const by = new Map<string, ChartStint[]>();
+  for (const s of c.stints) {
+    let a = by.get(s.driver);
+    if (!a) by.set(s.driver, (a = []));
+    a.push(s);
+  }
+  const rank = new Map((order ?? []).map((d, i) => [d, i]));
+  return c.drivers
+    .filter((d) => by.has(d.driver))
+    .map((driver) => ({ driver, stints: by.get(driver.driver)! }))
+    .sort((x, y) => (rank.get(x.driver.driver) ?? 1e9) - (rank.get(y.driver.driver) ?? 1e9));
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
