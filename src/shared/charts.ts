@@ -18,32 +18,73 @@ export function leaderOf(c: RaceCharts): ChartDriver | null {
   return best;
 }
 
-/** Average lap (s) of the reference over the laps it has completed; null when it has none. */
-export function referencePace(c: RaceCharts, ref: TraceReference): number | null {
-  const d = ref.kind === 'leader' ? leaderOf(c) : c.drivers.find((x) => x.driver === ref.driver);
-  const last = d?.laps[d.laps.length - 1];
-  return last ? last.raceTime / last.lap : null;
+const refDriver = (c: RaceCharts, ref: TraceReference): ChartDriver | undefined =>
+  ref.kind === 'leader' ? (leaderOf(c) ?? undefined) : c.drivers.find((x) => x.driver === ref.driver);
+
+/** Duration of each completed lap of `d` (s), by lap number. */
+function lapDurations(d: ChartDriver): Map<number, number> {
+  const out = new Map<number, number>();
+  let prev: ChartLap | null = null;
+  for (const l of d.laps) {
+    out.set(l.lap, prev && prev.lap === l.lap - 1 ? l.raceTime - prev.raceTime : l.lap === 1 ? l.raceTime : NaN);
+    prev = l;
+  }
+  return out;
+}
+
+/** The laps of `d` that hold a red-flag stoppage: those run under the red flag and the one after each (the car
+ *  sits in the pit lane until the restart, so the wait often lands in the lap it restarts on). */
+export function stoppageLaps(d: ChartDriver): Set<number> {
+  const out = new Set<number>();
+  for (const l of d.laps) if (l.trackState === 'red') out.add(l.lap).add(l.lap + 1);
+  return out;
 }
 
 /**
- * The race trace: for each car and completed lap n, `pace × n − raceTime(n)` — seconds ahead (+) of a car that
- * ran every lap at the reference pace, behind (−). Rows are keyed by lap; `row[driver]` is absent for laps a car
- * has not completed.
+ * Average lap (s) of the reference over the laps it has completed, red-flag stoppage laps left out (the wait is
+ * no pace); null when it has none.
+ */
+export function referencePace(c: RaceCharts, ref: TraceReference): number | null {
+  const d = refDriver(c, ref);
+  const last = d?.laps[d.laps.length - 1];
+  if (!d || !last) return null;
+  const dur = lapDurations(d);
+  const stop = stoppageLaps(d);
+  const red = d.laps.filter((l) => stop.has(l.lap) && Number.isFinite(dur.get(l.lap)));
+  const redTime = red.reduce((t, l) => t + dur.get(l.lap)!, 0);
+  return red.length < d.laps.length ? (last.raceTime - redTime) / (last.lap - red.length) : last.raceTime / last.lap;
+}
+
+/**
+ * The race trace: for each car and completed lap n, `R(n) − raceTime(n)` — seconds ahead (+) of a car that ran
+ * every lap at the reference pace, behind (−). R(n) sums the pace over laps 1…n, but a red-flag stoppage lap of
+ * the reference (stoppageLaps) counts at its own duration, so the stoppage, which every car sits out, is no step in the trace; the
+ * reference itself ends on 0. Rows are keyed by lap; `row[driver]` is absent for laps a car has not completed.
  */
 export function raceTrace(c: RaceCharts, ref: TraceReference): { pace: number | null; rows: Record<string, number>[] } {
   const pace = referencePace(c, ref);
   const maxLap = Math.max(0, ...c.drivers.map((d) => d.laps[d.laps.length - 1]?.lap ?? 0));
   const rows: Record<string, number>[] = [{ lap: 0 }];
   for (let n = 1; n <= maxLap; n++) rows.push({ lap: n });
-  if (pace === null) return { pace, rows };
-  for (const d of c.drivers) for (const l of d.laps) rows[l.lap]![d.driver] = round3(pace * l.lap - l.raceTime);
-  for (const d of c.drivers) if (d.laps.length) rows[0]![d.driver] = 0;
+  const d = refDriver(c, ref);
+  if (pace === null || !d) return { pace, rows };
+  const dur = lapDurations(d);
+  const stop = stoppageLaps(d);
+  const redLaps = new Map(d.laps.filter((l) => stop.has(l.lap)).map((l) => [l.lap, dur.get(l.lap)!]));
+  const R = [0];
+  for (let n = 1; n <= maxLap; n++) {
+    const r = redLaps.get(n);
+    R.push(R[n - 1]! + (r !== undefined && Number.isFinite(r) ? r : pace));
+  }
+  for (const x of c.drivers) for (const l of x.laps) rows[l.lap]![x.driver] = round3(R[l.lap]! - l.raceTime);
+  for (const x of c.drivers) if (x.laps.length) rows[0]![x.driver] = 0;
   return { pace, rows };
 }
 
 /**
  * The gap between cars a and b at the end of each lap both completed: `raceTime_b − raceTime_a` (s), positive when
- * a is ahead (b reached the line later).
+ * a is ahead (b reached the line later). A lap on which either car sat out a red flag is left out (the stoppage
+ * lands in one car's lap before the other's, so the difference there is no gap).
  */
 export function pairGap(c: RaceCharts, a: string, b: string): { lap: number; gap: number; trackState: TrackState }[] {
   const la = c.drivers.find((d) => d.driver === a)?.laps ?? [];
@@ -51,7 +92,7 @@ export function pairGap(c: RaceCharts, a: string, b: string): { lap: number; gap
   const out: { lap: number; gap: number; trackState: TrackState }[] = [];
   for (const l of la) {
     const o = lb.get(l.lap);
-    if (o) out.push({ lap: l.lap, gap: round3(o.raceTime - l.raceTime), trackState: l.trackState });
+    if (o && l.trackState !== 'red' && o.trackState !== 'red') out.push({ lap: l.lap, gap: round3(o.raceTime - l.raceTime), trackState: l.trackState });
   }
   return out;
 }
