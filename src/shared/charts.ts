@@ -40,59 +40,69 @@ export function stoppageLaps(d: ChartDriver): Set<number> {
   return out;
 }
 
-/**
- * Average lap (s) of the reference over the laps it has completed, red-flag stoppage laps left out (the wait is
- * no pace); null when it has none.
- */
-export function referencePace(c: RaceCharts, ref: TraceReference): number | null {
+/** The reference's pace and the clock without the red-flag waits (see raceTrace). */
+interface NetClock {
+  pace: number;
+  /** Race time minus the waits before it (a crossing during a wait counts at the wait's start). */
+  net(raceTime: number): number;
+}
+
+function netClock(c: RaceCharts, ref: TraceReference): NetClock | null {
   const d = refDriver(c, ref);
   const last = d?.laps[d.laps.length - 1];
   if (!d || !last) return null;
   const dur = lapDurations(d);
   const stop = stoppageLaps(d);
   const red = d.laps.filter((l) => stop.has(l.lap) && Number.isFinite(dur.get(l.lap)));
-  const redTime = red.reduce((t, l) => t + dur.get(l.lap)!, 0);
-  return red.length < d.laps.length ? (last.raceTime - redTime) / (last.lap - red.length) : last.raceTime / last.lap;
+  const pace =
+    red.length < d.laps.length ? (last.raceTime - red.reduce((t, l) => t + dur.get(l.lap)!, 0)) / (last.lap - red.length) : last.raceTime / last.lap;
+  // each stoppage lap of the reference ran at the pace and waited the rest: [lap start + pace, lap end]
+  const waits = red.map((l) => [l.raceTime - dur.get(l.lap)! + pace, l.raceTime] as const).filter(([s, e]) => e > s);
+  const net = (t: number) => t - waits.reduce((w, [s, e]) => w + Math.max(0, Math.min(t, e) - s), 0);
+  return { pace, net };
 }
 
 /**
- * The race trace: for each car and completed lap n, `R(n) − raceTime(n)` — seconds ahead (+) of a car that ran
- * every lap at the reference pace, behind (−). R(n) sums the pace over laps 1…n, but a red-flag stoppage lap of
- * the reference (stoppageLaps) counts at its own duration, so the stoppage, which every car sits out, is no step in the trace; the
- * reference itself ends on 0. Rows are keyed by lap; `row[driver]` is absent for laps a car has not completed.
+ * Average lap (s) of the reference over the laps it has completed, its red-flag stoppage laps left out (the wait
+ * is no pace); null when it has none.
+ */
+export function referencePace(c: RaceCharts, ref: TraceReference): number | null {
+  return netClock(c, ref)?.pace ?? null;
+}
+
+/**
+ * The race trace: for each car and completed lap n, `pace × n − net(raceTime(n))` — seconds ahead (+) of a car
+ * that ran every lap at the reference pace, behind (−). `net` takes out the red-flag waits (the part of the
+ * reference's stoppage laps beyond its pace), which every car sits out, so a stoppage is no step in the trace
+ * whichever side of it a car crossed the line; the reference itself ends on 0. Rows are keyed by lap;
+ * `row[driver]` is absent for laps a car has not completed.
  */
 export function raceTrace(c: RaceCharts, ref: TraceReference): { pace: number | null; rows: Record<string, number>[] } {
-  const pace = referencePace(c, ref);
+  const clock = netClock(c, ref);
   const maxLap = Math.max(0, ...c.drivers.map((d) => d.laps[d.laps.length - 1]?.lap ?? 0));
   const rows: Record<string, number>[] = [{ lap: 0 }];
   for (let n = 1; n <= maxLap; n++) rows.push({ lap: n });
-  const d = refDriver(c, ref);
-  if (pace === null || !d) return { pace, rows };
-  const dur = lapDurations(d);
-  const stop = stoppageLaps(d);
-  const redLaps = new Map(d.laps.filter((l) => stop.has(l.lap)).map((l) => [l.lap, dur.get(l.lap)!]));
-  const R = [0];
-  for (let n = 1; n <= maxLap; n++) {
-    const r = redLaps.get(n);
-    R.push(R[n - 1]! + (r !== undefined && Number.isFinite(r) ? r : pace));
-  }
-  for (const x of c.drivers) for (const l of x.laps) rows[l.lap]![x.driver] = round3(R[l.lap]! - l.raceTime);
+  if (!clock) return { pace: null, rows };
+  for (const x of c.drivers) for (const l of x.laps) rows[l.lap]![x.driver] = round3(clock.pace * l.lap - clock.net(l.raceTime));
   for (const x of c.drivers) if (x.laps.length) rows[0]![x.driver] = 0;
-  return { pace, rows };
+  return { pace: clock.pace, rows };
 }
 
 /**
- * The gap between cars a and b at the end of each lap both completed: `raceTime_b − raceTime_a` (s), positive when
- * a is ahead (b reached the line later). A lap on which either car sat out a red flag is left out (the stoppage
- * lands in one car's lap before the other's, so the difference there is no gap).
+ * The gap between cars a and b at the end of each lap both completed: `net(raceTime_b) − net(raceTime_a)` (s),
+ * positive when a is ahead (b reached the line later); `net` takes out the red-flag waits (as the race trace does,
+ * with the leader as reference), so a lap one car finished before a stoppage and the other after shows their gap,
+ * not the wait.
  */
 export function pairGap(c: RaceCharts, a: string, b: string): { lap: number; gap: number; trackState: TrackState }[] {
+  const clock = netClock(c, { kind: 'leader' });
   const la = c.drivers.find((d) => d.driver === a)?.laps ?? [];
   const lb = new Map((c.drivers.find((d) => d.driver === b)?.laps ?? []).map((l) => [l.lap, l]));
   const out: { lap: number; gap: number; trackState: TrackState }[] = [];
+  if (!clock) return out;
   for (const l of la) {
     const o = lb.get(l.lap);
-    if (o && l.trackState !== 'red' && o.trackState !== 'red') out.push({ lap: l.lap, gap: round3(o.raceTime - l.raceTime), trackState: l.trackState });
+    if (o) out.push({ lap: l.lap, gap: round3(clock.net(o.raceTime) - clock.net(l.raceTime)), trackState: l.trackState });
   }
   return out;
 }

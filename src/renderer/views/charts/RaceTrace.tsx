@@ -1,7 +1,8 @@
 // Race trace: each car's time ahead (+) or behind (−) of a car running every lap at the reference pace (the leader's
-// average lap so far, or a chosen car's), over the laps completed; pit stops as dots, SC/VSC/red laps shaded.
+// average lap so far, or a chosen car's), over the laps completed; pit stops as dots on the lines (in-laps),
+// SC/VSC/red laps shaded.
 import { memo, useMemo } from 'react';
-import { CartesianGrid, ComposedChart, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { raceTrace, type TraceReference } from '../../../shared/charts.js';
 import type { RaceCharts } from '../../../shared/domain.js';
 import { AXIS, bandAreas, driverStyles, GRID, lapDomain, MARGIN, signedS, TipFrame } from './common.js';
@@ -13,12 +14,33 @@ interface Props {
   drivers: readonly string[] | null;
 }
 
-interface PitMark {
-  lap: number;
-  y: number;
-  driver: string;
-  code: string;
-  color: string;
+interface DotProps {
+  cx?: number;
+  cy?: number;
+  index?: number;
+  payload?: Record<string, number>;
+}
+
+/** A pit mark on a car's line at its in-laps (the line's dot, so the tooltip's laps stay the chart's rows). */
+function pitDot(driver: string, color: string, inLaps: ReadonlySet<number> | undefined) {
+  return function PitDot(p: DotProps) {
+    const lap = p.payload?.lap;
+    if (lap === undefined || !inLaps?.has(lap) || p.cx === undefined || p.cy === undefined) return <g key={p.index} />;
+    return (
+      <circle
+        key={p.index}
+        cx={p.cx}
+        cy={p.cy}
+        r={3.5}
+        fill={color}
+        stroke="#0d1017"
+        strokeWidth={1}
+        data-testid="trace-pit"
+        data-driver={driver}
+        data-lap={lap}
+      />
+    );
+  };
 }
 
 export const RaceTrace = memo(function RaceTrace({ data, reference, drivers }: Props) {
@@ -28,16 +50,15 @@ export const RaceTrace = memo(function RaceTrace({ data, reference, drivers }: P
     const want = drivers ? new Set(drivers) : null;
     return data.drivers.filter((d) => d.laps.length && (!want || want.has(d.driver)));
   }, [data.drivers, drivers]);
-  const pits = useMemo(() => {
-    const on = new Set(shown.map((d) => d.driver));
-    const out: PitMark[] = [];
-    for (const s of data.stops) {
-      const y = trace.rows[s.lap]?.[s.driver];
-      const st = styles.get(s.driver);
-      if (on.has(s.driver) && y !== undefined && st) out.push({ lap: s.lap, y, driver: s.driver, code: st.code, color: st.color });
+  const dots = useMemo(() => {
+    const inLaps = new Map<string, Set<number>>();
+    for (const st of data.stops) {
+      let set = inLaps.get(st.driver);
+      if (!set) inLaps.set(st.driver, (set = new Set()));
+      set.add(st.lap);
     }
-    return out;
-  }, [data.stops, shown, trace, styles]);
+    return new Map(shown.map((d) => [d.driver, inLaps.has(d.driver) ? pitDot(d.driver, styles.get(d.driver)!.color, inLaps.get(d.driver)) : false]));
+  }, [data.stops, shown, styles]);
   const domain = useMemo(() => lapDomain(data.drivers), [data.drivers]);
   const tip = ({ label }: { label?: unknown }) => {
     const lap = Number(label);
@@ -79,31 +100,13 @@ export const RaceTrace = memo(function RaceTrace({ data, reference, drivers }: P
               stroke={st.color}
               strokeDasharray={st.dash}
               strokeWidth={1.5}
-              dot={false}
+              dot={dots.get(d.driver) ?? false}
               activeDot={false}
               isAnimationActive={false}
               connectNulls={false}
             />
           );
         })}
-        <Scatter
-          data={pits}
-          dataKey="y"
-          isAnimationActive={false}
-          shape={(p: { cx?: number; cy?: number; payload?: PitMark }) => (
-            <circle
-              cx={p.cx}
-              cy={p.cy}
-              r={3.5}
-              fill={p.payload?.color}
-              stroke="#0d1017"
-              strokeWidth={1}
-              data-testid="trace-pit"
-              data-driver={p.payload?.driver}
-              data-lap={p.payload?.lap}
-            />
-          )}
-        />
       </ComposedChart>
     </ResponsiveContainer>
   );
