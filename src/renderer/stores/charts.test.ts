@@ -1,0 +1,65 @@
+// The charts store fetches only while the Charts view is shown, keeps one request in flight, always ends on the
+// newest progress, and drops an answer that arrives after the race changed.
+import { describe, expect, it } from 'vitest';
+import type { PitwallClient } from '../../shared/api.js';
+import type { RaceCharts } from '../../shared/domain.js';
+import { createChartsStore } from './charts.js';
+
+const charts = (leaderLaps: number): RaceCharts => ({
+  season: 2023,
+  round: 1,
+  totalLaps: 57,
+  asOf: leaderLaps * 95,
+  leaderLaps,
+  drivers: [],
+  stints: [],
+  stops: [],
+  bands: [],
+});
+
+function fakeApi() {
+  const pending: ((c: RaceCharts) => void)[] = [];
+  const api = { replayCharts: () => new Promise<RaceCharts>((r) => pending.push(r)) } as unknown as PitwallClient;
+  return { api, pending };
+}
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('charts store', () => {
+  it('fetches only while shown, one call at a time, and finishes on the newest progress', async () => {
+    const { api, pending } = fakeApi();
+    const store = createChartsStore(api);
+    store.getState().progress('r|10');
+    expect(pending).toHaveLength(0); // the view is not shown
+    store.getState().setActive(true);
+    expect(pending).toHaveLength(1);
+    store.getState().progress('r|11');
+    store.getState().progress('r|12');
+    expect(pending).toHaveLength(1); // still the first in flight
+    pending[0]!(charts(10));
+    await settle();
+    expect(store.getState().data?.leaderLaps).toBe(10);
+    expect(pending).toHaveLength(2); // one more, for the newest progress only
+    pending[1]!(charts(12));
+    await settle();
+    expect(store.getState().data?.leaderLaps).toBe(12);
+    expect(pending).toHaveLength(2);
+    store.getState().progress('r|12');
+    expect(pending).toHaveLength(2); // nothing new
+  });
+
+  it('drops the answer for the race before a reset', async () => {
+    const { api, pending } = fakeApi();
+    const store = createChartsStore(api);
+    store.getState().setActive(true);
+    store.getState().progress('a|5');
+    store.getState().reset();
+    pending[0]!(charts(5));
+    await settle();
+    expect(store.getState().data).toBeNull();
+    store.getState().progress('b|1');
+    expect(pending).toHaveLength(2);
+    pending[1]!(charts(1));
+    await settle();
+    expect(store.getState().data?.leaderLaps).toBe(1);
+  });
+});
