@@ -88,6 +88,10 @@ describe.skipIf(!hasChromium)('the strategist charts in Chromium (pitwall serve)
       expect(Object.fromEntries(shown)).toEqual(Object.fromEntries(want));
       if (ref.kind === 'driver') await shot(page, 'charts-trace');
     }
+    // a line per car with a vertex per lap it completed (and the start), a pit mark per stop
+    const vertices = await chart.getByTestId('trace-line').evaluateAll((ps) => Object.fromEntries(ps.map((p) => [p.getAttribute('data-driver'), (p.getAttribute('d') ?? '').match(/[ML]/g)?.length ?? 0])));
+    expect(vertices).toEqual(Object.fromEntries(expected.drivers.filter((d) => d.laps.length).map((d) => [d.driver, d.laps.length + 1])));
+    await expect.poll(() => chart.getByTestId('trace-pit').count()).toBe(expected.stops.length);
     // the last lap drawn is the replay's lap 30, at the engine's values
     const last = await hoverLap(page, chart, 'trace-tip', 30, 30);
     const row30 = raceTrace(expected, { kind: 'driver', driver: 'hamilton' }).rows[30]!;

@@ -20,7 +20,19 @@ const TABS: { id: ChartsTab; label: string }[] = [
   { id: 'stints', label: 'Stints' },
 ];
 
-function Panel({ id, title, controls, children, note }: { id: string; title: string; controls?: ReactNode; children: ReactNode; note?: string }) {
+function Panel({
+  id,
+  title,
+  controls,
+  children,
+  note,
+}: {
+  id: string;
+  title: string;
+  controls?: ReactNode;
+  children: ReactNode;
+  note?: string;
+}) {
   return (
     <section className="panel chart-panel" data-testid={`chart-${id}`} aria-label={title}>
       <header>
@@ -33,7 +45,17 @@ function Panel({ id, title, controls, children, note }: { id: string; title: str
   );
 }
 
-function DriverSelect({ data, value, onChange, label }: { data: RaceCharts; value: string; onChange: (d: string) => void; label: string }) {
+function DriverSelect({
+  data,
+  value,
+  onChange,
+  label,
+}: {
+  data: RaceCharts;
+  value: string;
+  onChange: (d: string) => void;
+  label: string;
+}) {
   return (
     <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)}>
       {data.drivers.map((d) => (
@@ -72,7 +94,11 @@ function TracePanel({ data }: { data: RaceCharts }) {
       <select
         aria-label="Reference pace"
         value={reference.kind === 'leader' ? '' : reference.driver}
-        onChange={(e) => store.getState().setReference(e.target.value ? { kind: 'driver', driver: e.target.value } : { kind: 'leader' })}
+        onChange={(e) =>
+          store
+            .getState()
+            .setReference(e.target.value ? { kind: 'driver', driver: e.target.value } : { kind: 'leader' })
+        }
       >
         <option value="">Leader’s average lap</option>
         {data.drivers.map((d) => (
@@ -88,7 +114,12 @@ function TracePanel({ data }: { data: RaceCharts }) {
     </>
   );
   return (
-    <Panel id="trace" title="Race trace" controls={controls} note="x: lap · y: s ahead (+) / behind (−) of the reference pace · dots: pit stops">
+    <Panel
+      id="trace"
+      title="Race trace"
+      controls={controls}
+      note="x: lap · y: s ahead (+) / behind (−) of the reference pace · dots: pit stops"
+    >
       <div className="chart-split">
         <div className="chart-fill">
           <RaceTrace data={data} reference={reference} drivers={drivers} />
@@ -116,13 +147,28 @@ function GapPanel({ data, a, b }: { data: RaceCharts; a: string; b: string }) {
   const store = useChartsStore();
   const controls = (
     <>
-      <DriverSelect data={data} label="Gap car A" value={a} onChange={(d) => store.getState().setPair([d, b])} />
+      <DriverSelect
+        data={data}
+        label="Gap car A"
+        value={a}
+        onChange={(d) => store.getState().setPair([d, b])}
+      />
       <span className="muted">vs</span>
-      <DriverSelect data={data} label="Gap car B" value={b} onChange={(d) => store.getState().setPair([a, d])} />
+      <DriverSelect
+        data={data}
+        label="Gap car B"
+        value={b}
+        onChange={(d) => store.getState().setPair([a, d])}
+      />
     </>
   );
   return (
-    <Panel id="gap" title="Gap" controls={controls} note="x: lap · y: s, + car A ahead, − car B ahead · dashed: stops">
+    <Panel
+      id="gap"
+      title="Gap"
+      controls={controls}
+      note="x: lap · y: s, + car A ahead, − car B ahead · dashed: stops"
+    >
       <GapChart data={data} a={a} b={b} />
     </Panel>
   );
@@ -142,11 +188,21 @@ function LapsPanel({ data, driver }: { data: RaceCharts; driver: string }) {
           </span>
         ))}
       </div>
-      <DriverSelect data={data} label="Lap times car" value={driver} onChange={(x) => store.getState().setLapDriver(x)} />
+      <DriverSelect
+        data={data}
+        label="Lap times car"
+        value={driver}
+        onChange={(x) => store.getState().setLapDriver(x)}
+      />
     </>
   );
   return (
-    <Panel id="laps" title="Lap times" controls={controls} note="hollow: pit, SC/VSC/red and first laps (outside the axis range) · ▲ slower than the axis · dashed: new stint">
+    <Panel
+      id="laps"
+      title="Lap times"
+      controls={controls}
+      note="hollow: pit, SC/VSC/red and first laps (outside the axis range) · ▲ slower than the axis · dashed: new stint"
+    >
       {d ? <LapTimes data={data} driver={d} /> : null}
     </Panel>
   );
@@ -170,7 +226,11 @@ export function ChartsView() {
   if (!current || !order.length) {
     return (
       <div className="charts-view empty" data-testid="charts-empty">
-        {error ? `Charts unavailable: ${error}` : info ? 'No laps completed yet — the charts fill as the replay runs.' : 'Open a race to see its charts.'}
+        {error
+          ? `Charts unavailable: ${error}`
+          : info
+            ? 'No laps completed yet — the charts fill as the replay runs.'
+            : 'Open a race to see its charts.'}
       </div>
     );
   }
@@ -180,10 +240,22 @@ export function ChartsView() {
   const lap = lapDriver ?? selected ?? order[0] ?? first;
   const show = (t: ChartsTab) => tab === 'all' || tab === t;
   return (
-    <div className="charts-view" data-testid="charts-view" data-tab={tab} data-as-of={current.asOf} data-leader-laps={current.leaderLaps}>
+    <div
+      className="charts-view"
+      data-testid="charts-view"
+      data-tab={tab}
+      data-as-of={current.asOf}
+      data-leader-laps={current.leaderLaps}
+    >
       <nav className="chart-tabs" role="tablist" aria-label="Charts">
         {TABS.map((t) => (
-          <button key={t.id} role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'on' : ''} onClick={() => store.getState().setTab(t.id)}>
+          <button
+            key={t.id}
+            role="tab"
+            aria-selected={tab === t.id}
+            className={tab === t.id ? 'on' : ''}
+            onClick={() => store.getState().setTab(t.id)}
+          >
             {t.label}
           </button>
         ))}
@@ -191,12 +263,16 @@ export function ChartsView() {
           as of lap {current.leaderLaps} of {current.totalLaps} — completed laps only
         </span>
       </nav>
-      <div className={tab === 'all' ? 'chart-grid' : 'chart-single'}>
+      <div key={tab} className={tab === 'all' ? 'chart-grid' : 'chart-single'}>
         {show('trace') ? <TracePanel data={current} /> : null}
         {show('gap') ? <GapPanel data={current} a={a} b={b} /> : null}
         {show('laps') ? <LapsPanel data={current} driver={lap} /> : null}
         {show('stints') ? (
-          <Panel id="stints" title="Tyre stints" note="x: lap · a bar per set, paler with a dashed edge: used set · hover for laps and age">
+          <Panel
+            id="stints"
+            title="Tyre stints"
+            note="x: lap · a bar per set, paler with a dashed edge: used set · hover for laps and age"
+          >
             <StintBars data={current} />
           </Panel>
         ) : null}

@@ -1,10 +1,10 @@
 // The gap between two chosen cars at the end of every lap both completed: above zero car A is ahead, below car B;
 // each car's stops as dashed lines in its colour, SC/VSC/red laps shaded.
 import { memo, useMemo } from 'react';
-import { CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { pairGap } from '../../../shared/charts.js';
 import type { RaceCharts } from '../../../shared/domain.js';
-import { AXIS, bandAreas, driverStyles, GRID, lapDomain, MARGIN, TipFrame } from './common.js';
+import { AXIS, bandAreas, driverStyles, GRID, lapDomain, MARGIN, TipFrame, Sized } from './common.js';
 
 export const GapChart = memo(function GapChart({ data, a, b }: { data: RaceCharts; a: string; b: string }) {
   const series = useMemo(() => pairGap(data, a, b), [data, a, b]);
@@ -41,25 +41,47 @@ export const GapChart = memo(function GapChart({ data, a, b }: { data: RaceChart
     );
   };
   return (
-    <ResponsiveContainer width="100%" height="100%">
-      <ComposedChart data={series} margin={MARGIN}>
-        <CartesianGrid {...GRID} />
-        {bandAreas(data.bands)}
-        <XAxis dataKey="lap" type="number" domain={domain} allowDecimals={false} {...AXIS} />
-        <YAxis {...AXIS} width={44} domain={['auto', 'auto']} />
-        <ReferenceLine y={0} stroke="#8b93a7" label={{ value: `↑ ${ca} ahead · ${cb} ahead ↓`, position: 'insideTopLeft', fill: '#8b93a7', fontSize: 10 }} />
-        {stops.map((s) => (
+    <Sized>
+      {(width, height) => (
+        <ComposedChart width={width} height={height} data={series} margin={MARGIN}>
+          <CartesianGrid {...GRID} />
+          {bandAreas(data.bands)}
+          <XAxis dataKey="lap" type="number" domain={domain} allowDecimals={false} {...AXIS} />
+          <YAxis {...AXIS} width={44} domain={['auto', 'auto']} />
           <ReferenceLine
-            key={`${s.driver}-${s.lap}`}
-            x={s.lap}
-            stroke={styles.get(s.driver)?.color}
-            strokeDasharray="3 3"
-            label={{ value: `${styles.get(s.driver)?.code} pit`, position: 'insideBottom', fill: '#8b93a7', fontSize: 9 }}
+            y={0}
+            stroke="#8b93a7"
+            label={{
+              value: `↑ ${ca} ahead · ${cb} ahead ↓`,
+              position: 'insideTopLeft',
+              fill: '#8b93a7',
+              fontSize: 10,
+            }}
           />
-        ))}
-        <Tooltip content={tip} isAnimationActive={false} cursor={{ stroke: '#4a5366' }} />
-        <Line dataKey="gap" stroke={sa?.color ?? '#e8ecf3'} strokeWidth={2} dot={false} isAnimationActive={false} />
-      </ComposedChart>
-    </ResponsiveContainer>
+          {stops.map((s) => (
+            <ReferenceLine
+              key={`${s.driver}-${s.lap}`}
+              x={s.lap}
+              stroke={styles.get(s.driver)?.color}
+              strokeDasharray="3 3"
+              label={{
+                value: `${styles.get(s.driver)?.code} pit`,
+                position: 'insideBottom',
+                fill: '#8b93a7',
+                fontSize: 9,
+              }}
+            />
+          ))}
+          <Tooltip content={tip} isAnimationActive={false} cursor={{ stroke: '#4a5366' }} />
+          <Line
+            dataKey="gap"
+            stroke={sa?.color ?? '#e8ecf3'}
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
+        </ComposedChart>
+      )}
+    </Sized>
   );
 });

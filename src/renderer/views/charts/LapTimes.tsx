@@ -2,11 +2,11 @@
 // (kept out of the axis range), a triangle on the top edge for a lap slower than the axis; dashed lines at stint
 // changes, SC/VSC/red laps shaded.
 import { memo, useMemo } from 'react';
-import { CartesianGrid, ComposedChart, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ComposedChart, ReferenceLine, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
 import { lapTimeSeries, type LapPoint } from '../../../shared/charts.js';
 import type { ChartDriver, RaceCharts } from '../../../shared/domain.js';
 import { COMPOUND_COLOR, lapTime } from '../format.js';
-import { AXIS, bandAreas, GRID, lapDomain, MARGIN, TipFrame } from './common.js';
+import { AXIS, bandAreas, GRID, lapDomain, MARGIN, TipFrame, Sized } from './common.js';
 
 const SLOW_LABEL = { pit: 'pit lap', sc: 'safety car', vsc: 'VSC', red: 'red flag', start: 'start' } as const;
 
@@ -14,9 +14,21 @@ function Dot(p: { cx?: number; cy?: number; payload?: LapPoint }) {
   const d = p.payload;
   if (!d || p.cx === undefined || p.cy === undefined) return null;
   const c = COMPOUND_COLOR[d.compound];
-  const attrs = { 'data-testid': 'lap-dot', 'data-lap': d.lap, 'data-time': d.lapTime, 'data-compound': d.compound };
+  const attrs = {
+    'data-testid': 'lap-dot',
+    'data-lap': d.lap,
+    'data-time': d.lapTime,
+    'data-compound': d.compound,
+  };
   if (d.offScale)
-    return <path d={`M${p.cx - 4} ${p.cy + 5}L${p.cx + 4} ${p.cy + 5}L${p.cx} ${p.cy - 2}Z`} fill="none" stroke={c} {...attrs} />;
+    return (
+      <path
+        d={`M${p.cx - 4} ${p.cy + 5}L${p.cx + 4} ${p.cy + 5}L${p.cx} ${p.cy - 2}Z`}
+        fill="none"
+        stroke={c}
+        {...attrs}
+      />
+    );
   return d.slow ? (
     <circle cx={p.cx} cy={p.cy} r={3} fill="none" stroke={c} strokeWidth={1.2} {...attrs} />
   ) : (
@@ -44,26 +56,28 @@ export const LapTimes = memo(function LapTimes({ data, driver }: { data: RaceCha
     );
   };
   return (
-    <ResponsiveContainer width="100%" height="100%">
-      <ComposedChart margin={MARGIN}>
-        <CartesianGrid {...GRID} />
-        {bandAreas(data.bands)}
-        <XAxis dataKey="lap" type="number" domain={domain} allowDecimals={false} {...AXIS} />
-        <YAxis
-          dataKey="y"
-          type="number"
-          domain={s.domain ?? ['auto', 'auto']}
-          allowDataOverflow
-          {...AXIS}
-          width={62}
-          tickFormatter={(v: number) => lapTime(v)}
-        />
-        {s.stintStarts.map((lap) => (
-          <ReferenceLine key={lap} x={lap - 0.5} stroke="#8b93a7" strokeDasharray="4 3" />
-        ))}
-        <Tooltip content={tip} isAnimationActive={false} cursor={false} />
-        <Scatter data={s.points} dataKey="y" isAnimationActive={false} shape={Dot} />
-      </ComposedChart>
-    </ResponsiveContainer>
+    <Sized>
+      {(width, height) => (
+        <ComposedChart width={width} height={height} margin={MARGIN}>
+          <CartesianGrid {...GRID} />
+          {bandAreas(data.bands)}
+          <XAxis dataKey="lap" type="number" domain={domain} allowDecimals={false} {...AXIS} />
+          <YAxis
+            dataKey="y"
+            type="number"
+            domain={s.domain ?? ['auto', 'auto']}
+            allowDataOverflow
+            {...AXIS}
+            width={62}
+            tickFormatter={(v: number) => lapTime(v)}
+          />
+          {s.stintStarts.map((lap) => (
+            <ReferenceLine key={lap} x={lap - 0.5} stroke="#8b93a7" strokeDasharray="4 3" />
+          ))}
+          <Tooltip content={tip} isAnimationActive={false} cursor={false} />
+          <Scatter data={s.points} dataKey="y" isAnimationActive={false} shape={Dot} />
+        </ComposedChart>
+      )}
+    </Sized>
   );
 });

@@ -2,10 +2,29 @@
 // average lap so far, or a chosen car's), over the laps completed; pit stops as dots on the lines (in-laps),
 // SC/VSC/red laps shaded.
 import { memo, useMemo } from 'react';
-import { CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  Tooltip,
+  useXAxisScale,
+  useYAxisScale,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { raceTrace, type TraceReference } from '../../../shared/charts.js';
 import type { RaceCharts } from '../../../shared/domain.js';
-import { AXIS, bandAreas, driverStyles, GRID, lapDomain, MARGIN, signedS, TipFrame } from './common.js';
+import {
+  AXIS,
+  bandAreas,
+  driverStyles,
+  GRID,
+  lapDomain,
+  MARGIN,
+  signedS,
+  TipFrame,
+  Sized,
+} from './common.js';
 
 interface Props {
   data: RaceCharts;
@@ -14,33 +33,68 @@ interface Props {
   drivers: readonly string[] | null;
 }
 
-interface DotProps {
-  cx?: number;
-  cy?: number;
-  index?: number;
-  payload?: Record<string, number>;
+interface TraceSeries {
+  driver: string;
+  color: string;
+  dash: string | undefined;
+  points: [number, number][]; // [lap, s]
+  pits: [number, number][];
 }
 
-/** A pit mark on a car's line at its in-laps (the line's dot, so the tooltip's laps stay the chart's rows). */
-function pitDot(driver: string, color: string, inLaps: ReadonlySet<number> | undefined) {
-  return function PitDot(p: DotProps) {
-    const lap = p.payload?.lap;
-    if (lap === undefined || !inLaps?.has(lap) || p.cx === undefined || p.cy === undefined) return <g key={p.index} />;
-    return (
-      <circle
-        key={p.index}
-        cx={p.cx}
-        cy={p.cy}
-        r={3.5}
-        fill={color}
-        stroke="#0d1017"
-        strokeWidth={1}
-        data-testid="trace-pit"
-        data-driver={driver}
-        data-lap={lap}
-      />
-    );
-  };
+/**
+ * The cars' lines and pit marks, drawn as plain paths on the chart's scales: one element per car instead of a
+ * recharts Line per car (each registers itself with the chart and re-renders it), so 20 cars × 70 laps mount in
+ * one pass.
+ */
+function TraceLines({ series }: { series: readonly TraceSeries[] }) {
+  const x = useXAxisScale();
+  const y = useYAxisScale();
+  if (!x || !y) return null;
+  const px = (lap: number, v: number): [number, number] => [x(lap) ?? 0, y(v) ?? 0];
+  return (
+    <g className="trace-lines">
+      {series.map((s) => {
+        let d = '';
+        let prev = -2;
+        for (const [lap, v] of s.points) {
+          const [cx, cy] = px(lap, v);
+          d += `${lap === prev + 1 ? 'L' : 'M'}${cx.toFixed(1)} ${cy.toFixed(1)}`;
+          prev = lap;
+        }
+        return (
+          <path
+            key={s.driver}
+            d={d}
+            fill="none"
+            stroke={s.color}
+            strokeWidth={1.5}
+            strokeDasharray={s.dash}
+            data-testid="trace-line"
+            data-driver={s.driver}
+          />
+        );
+      })}
+      {series.flatMap((s) =>
+        s.pits.map(([lap, v]) => {
+          const [cx, cy] = px(lap, v);
+          return (
+            <circle
+              key={`${s.driver}-${lap}`}
+              cx={cx}
+              cy={cy}
+              r={3.5}
+              fill={s.color}
+              stroke="#0d1017"
+              strokeWidth={1}
+              data-testid="trace-pit"
+              data-driver={s.driver}
+              data-lap={lap}
+            />
+          );
+        }),
+      )}
+    </g>
+  );
 }
 
 export const RaceTrace = memo(function RaceTrace({ data, reference, drivers }: Props) {
@@ -50,15 +104,34 @@ export const RaceTrace = memo(function RaceTrace({ data, reference, drivers }: P
     const want = drivers ? new Set(drivers) : null;
     return data.drivers.filter((d) => d.laps.length && (!want || want.has(d.driver)));
   }, [data.drivers, drivers]);
-  const dots = useMemo(() => {
-    const inLaps = new Map<string, Set<number>>();
-    for (const st of data.stops) {
-      let set = inLaps.get(st.driver);
-      if (!set) inLaps.set(st.driver, (set = new Set()));
-      set.add(st.lap);
-    }
-    return new Map(shown.map((d) => [d.driver, inLaps.has(d.driver) ? pitDot(d.driver, styles.get(d.driver)!.color, inLaps.get(d.driver)) : false]));
-  }, [data.stops, shown, styles]);
+  const series = useMemo(() => {
+    const inLaps = new Map<string, number[]>();
+    for (const st of data.stops) inLaps.set(st.driver, [...(inLaps.get(st.driver) ?? []), st.lap]);
+    return shown.map((d): TraceSeries => {
+      const st = styles.get(d.driver)!;
+      const points: [number, number][] = [];
+      for (const r of trace.rows) {
+        const v = r[d.driver];
+        if (v !== undefined) points.push([r.lap!, v]);
+      }
+      const pits = (inLaps.get(d.driver) ?? []).flatMap((lap): [number, number][] => {
+        const v = trace.rows[lap]?.[d.driver];
+        return v === undefined ? [] : [[lap, v]];
+      });
+      return { driver: d.driver, color: st.color, dash: st.dash, points, pits };
+    });
+  }, [data.stops, shown, trace, styles]);
+  const yDomain = useMemo((): [number, number] => {
+    let lo = 0;
+    let hi = 0;
+    for (const s of series)
+      for (const [, v] of s.points) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    const step = hi - lo > 200 ? 50 : hi - lo > 40 ? 10 : 5;
+    return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
+  }, [series]);
   const domain = useMemo(() => lapDomain(data.drivers), [data.drivers]);
   const tip = ({ label }: { label?: unknown }) => {
     const lap = Number(label);
@@ -83,31 +156,27 @@ export const RaceTrace = memo(function RaceTrace({ data, reference, drivers }: P
     );
   };
   return (
-    <ResponsiveContainer width="100%" height="100%">
-      <ComposedChart data={trace.rows} margin={MARGIN}>
-        <CartesianGrid {...GRID} />
-        {bandAreas(data.bands)}
-        <XAxis dataKey="lap" type="number" domain={domain} allowDecimals={false} {...AXIS} />
-        <YAxis {...AXIS} width={44} domain={['auto', 'auto']} />
-        <Tooltip content={tip} isAnimationActive={false} cursor={{ stroke: '#4a5366' }} />
-        {shown.map((d) => {
-          const st = styles.get(d.driver)!;
-          return (
+    <Sized>
+      {(width, height) => (
+        <ComposedChart width={width} height={height} data={trace.rows} margin={MARGIN}>
+          <CartesianGrid {...GRID} />
+          {bandAreas(data.bands)}
+          <XAxis dataKey="lap" type="number" domain={domain} allowDecimals={false} {...AXIS} />
+          <YAxis {...AXIS} width={44} type="number" domain={yDomain} allowDataOverflow />
+          <Tooltip content={tip} isAnimationActive={false} cursor={{ stroke: '#4a5366' }} />
+          {/* one invisible series gives the tooltip its laps; the cars are drawn by TraceLines */}
+          {shown[0] ? (
             <Line
-              key={d.driver}
-              dataKey={d.driver}
-              name={d.code}
-              stroke={st.color}
-              strokeDasharray={st.dash}
-              strokeWidth={1.5}
-              dot={dots.get(d.driver) ?? false}
+              dataKey={shown[0].driver}
+              stroke="none"
+              dot={false}
               activeDot={false}
               isAnimationActive={false}
-              connectNulls={false}
             />
-          );
-        })}
-      </ComposedChart>
-    </ResponsiveContainer>
+          ) : null}
+          <TraceLines series={series} />
+        </ComposedChart>
+      )}
+    </Sized>
   );
 });

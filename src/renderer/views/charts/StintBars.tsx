@@ -1,11 +1,11 @@
 // Tyre-stint history of the whole field: a row per car in running order, a bar per set over the laps it ran,
 // coloured by compound (a used set paler, dashed outline); a set still running ends at the car's latest lap.
 import { memo, useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { stintRows } from '../../../shared/charts.js';
 import type { ChartStint, RaceCharts } from '../../../shared/domain.js';
 import { COMPOUND_COLOR, compoundLetter } from '../format.js';
-import { AXIS, GRID, lapDomain } from './common.js';
+import { AXIS, GRID, lapDomain, Sized } from './common.js';
 
 type Row = { code: string; driver: string; stints: ChartStint[] } & Record<`s${number}`, number>;
 
@@ -49,7 +49,14 @@ function StintRect(k: number) {
           rx={2}
         />
         {p.width > 16 ? (
-          <text x={p.x + p.width / 2} y={p.y + h / 2 + 4} textAnchor="middle" fontSize={10} fill="#0d1017" fontWeight={700}>
+          <text
+            x={p.x + p.width / 2}
+            y={p.y + h / 2 + 4}
+            textAnchor="middle"
+            fontSize={10}
+            fill="#0d1017"
+            fontWeight={700}
+          >
             {compoundLetter(s.compound)}
           </text>
         ) : null}
@@ -94,16 +101,25 @@ export const StintBars = memo(function StintBars({ data }: { data: RaceCharts })
     );
   };
   return (
-    <ResponsiveContainer width="100%" height="100%">
-      <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 12, bottom: 4, left: 0 }} barCategoryGap={2}>
-        <CartesianGrid {...GRID} horizontal={false} />
-        <XAxis type="number" domain={domain} allowDecimals={false} {...AXIS} />
-        <YAxis type="category" dataKey="code" {...AXIS} width={36} interval={0} />
-        <Tooltip content={tip} isAnimationActive={false} cursor={{ fill: '#ffffff10' }} />
-        {shapes.map((shape, k) => (
-          <Bar key={k} dataKey={`s${k}`} stackId="stints" isAnimationActive={false} shape={shape} />
-        ))}
-      </BarChart>
-    </ResponsiveContainer>
+    <Sized>
+      {(width, height) => (
+        <BarChart
+          width={width}
+          height={height}
+          data={rows}
+          layout="vertical"
+          margin={{ top: 4, right: 12, bottom: 4, left: 0 }}
+          barCategoryGap={2}
+        >
+          <CartesianGrid {...GRID} horizontal={false} />
+          <XAxis type="number" domain={domain} allowDecimals={false} {...AXIS} />
+          <YAxis type="category" dataKey="code" {...AXIS} width={36} interval={0} />
+          <Tooltip content={tip} isAnimationActive={false} cursor={{ fill: '#ffffff10' }} />
+          {shapes.map((shape, k) => (
+            <Bar key={k} dataKey={`s${k}`} stackId="stints" isAnimationActive={false} shape={shape} />
+          ))}
+        </BarChart>
+      )}
+    </Sized>
   );
 });

@@ -1,6 +1,6 @@
 // What the strategist charts share: team colours (a team's second car dashed), the SC/VSC/red shading, the
 // tooltip frame, and the lap axis. Every chart draws without animation (the data streams with the replay).
-import type { ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { ReferenceArea } from 'recharts';
 import type { ChartDriver, TrackStatusBand, TrackState } from '../../../shared/domain.js';
 import { teamColor } from '../format.js';
@@ -24,7 +24,11 @@ export function driverStyles(drivers: readonly ChartDriver[]): Map<string, Drive
   return out;
 }
 
-export const BAND_FILL: Partial<Record<TrackState, string>> = { sc: '#ffd12e', vsc: '#ff9f1a', red: '#e10600' };
+export const BAND_FILL: Partial<Record<TrackState, string>> = {
+  sc: '#ffd12e',
+  vsc: '#ff9f1a',
+  red: '#e10600',
+};
 export const BAND_LABEL: Partial<Record<TrackState, string>> = { sc: 'SC', vsc: 'VSC', red: 'RED' };
 
 /** Shading of the neutralised race laps: lap n spans n−1 … n on a laps-completed axis. */
@@ -67,3 +71,31 @@ export const lapDomain = (drivers: readonly ChartDriver[]): [number, number] => 
   0,
   Math.max(5, ...drivers.map((d) => d.laps[d.laps.length - 1]?.lap ?? 0)),
 ];
+
+/**
+ * Gives a chart its box's size, measured before the first paint (a layout effect) and on every resize, so the chart
+ * draws in the frame it mounts in (recharts' ResponsiveContainer waits for a ResizeObserver callback: a frame later).
+ */
+export function Sized({ children }: { children: (width: number, height: number) => ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState<readonly [number, number] | null>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => {
+      const r = el.getBoundingClientRect();
+      const w = Math.floor(r.width);
+      const h = Math.floor(r.height);
+      setSize((s) => (s && s[0] === w && s[1] === h ? s : [w, h]));
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return (
+    <div ref={ref} className="chart-size">
+      {size && size[0] > 0 && size[1] > 0 ? children(size[0], size[1]) : null}
+    </div>
+  );
+}
