@@ -48,11 +48,11 @@ describe('race trace and gap on a race with a red-flag wait', () => {
 describe('lap times and stints', () => {
   it('pit, SC, red and first laps are kept out of the axis; slower laps sit on its top edge', () => {
     const s = lapTimeSeries(B);
-    // representative laps: lap 2 only (91 s) → [91 − 0.3, 91 + 0.3]
-    expect(s.domain).toEqual([90.7, 91.3]);
+    // representative laps: lap 2 only (91 s) → [91 − 0.3, 91 + 0.3], widened to half seconds
+    expect(s.domain).toEqual([90.5, 91.5]);
     expect(s.points.map((p) => p.slow)).toEqual(['start', null, 'sc', 'pit']);
     expect(s.points.map((p) => p.offScale)).toEqual([false, false, false, true]);
-    expect(s.points[3]!.y).toBe(91.3);
+    expect(s.points[3]!.y).toBe(91.5);
   });
 
   it('stint rows follow the asked order and keep every stint', () => {

@@ -129,7 +129,7 @@ export interface LapPoint {
 
 /**
  * A car's lap times as drawn: the y-range spans its representative laps (no pit, SC/VSC/red or first lap; the
- * slowest 5 % above the median ignored), padded; slower laps sit on the top edge, flagged `offScale`.
+ * slowest 5 % ignored), padded and widened to half seconds; slower laps sit on the top edge, flagged `offScale`.
  */
 export function lapTimeSeries(d: ChartDriver): { points: LapPoint[]; domain: [number, number] | null; stintStarts: number[] } {
   const timed = d.laps.filter((l): l is ChartLap & { lapTime: number } => l.lapTime !== null && l.lapTime > 0);
@@ -140,7 +140,7 @@ export function lapTimeSeries(d: ChartDriver): { points: LapPoint[]; domain: [nu
   const lo = base[0]!;
   const hi = base[Math.min(base.length - 1, Math.floor(base.length * 0.95))]!;
   const pad = Math.max(0.3, (hi - lo) * 0.08);
-  const domain: [number, number] = [round3(lo - pad), round3(hi + pad)];
+  const domain: [number, number] = [Math.floor((lo - pad) * 2) / 2, Math.ceil((hi + pad) * 2) / 2]; // on half seconds
   const points = timed.map((l) => ({
     lap: l.lap,
     lapTime: l.lapTime,
