@@ -37,7 +37,9 @@ const { page, errors, close } = await launchChromium();
 await page.goto(`${base}?season=${RACE.season}&round=${RACE.round}&lap=${RACE.laps}`);
 await page.waitForSelector('[data-app-state="ready"]', { timeout: 60_000 });
 await page.getByRole('tab', { name: 'Charts' }).click();
-await page.waitForSelector(`[data-testid="charts-view"][data-leader-laps="${RACE.laps}"]`, { timeout: 60_000 });
+await page.waitForSelector(`[data-testid="charts-view"][data-leader-laps="${RACE.laps}"]`, {
+  timeout: 60_000,
+});
 
 // What "drawn" means per chart: every series element of its data is in the DOM.
 const shape = await page.evaluate(() => ({
@@ -46,11 +48,27 @@ const shape = await page.evaluate(() => ({
   lapDots: document.querySelectorAll('[data-testid="lap-dot"]').length,
 }));
 const TABS = {
-  trace: { name: 'Race trace', sel: '.chart-single [data-testid="chart-trace"] [data-testid="trace-line"]', n: shape.drivers },
+  trace: {
+    name: 'Race trace',
+    sel: '.chart-single [data-testid="chart-trace"] [data-testid="trace-line"]',
+    n: shape.drivers,
+  },
   gap: { name: 'Gap', sel: '.chart-single [data-testid="chart-gap"] .recharts-line-curve', n: 1 },
-  laps: { name: 'Lap times', sel: '.chart-single [data-testid="chart-laps"] [data-testid="lap-dot"]', n: shape.lapDots },
-  stints: { name: 'Stints', sel: '.chart-single [data-testid="chart-stints"] [data-testid="stint-bar"]', n: shape.stints },
-  all: { name: 'All', sel: '.chart-grid [data-testid="stint-bar"], .chart-grid [data-testid="chart-trace"] [data-testid="trace-line"]', n: shape.stints + shape.drivers },
+  laps: {
+    name: 'Lap times',
+    sel: '.chart-single [data-testid="chart-laps"] [data-testid="lap-dot"]',
+    n: shape.lapDots,
+  },
+  stints: {
+    name: 'Stints',
+    sel: '.chart-single [data-testid="chart-stints"] [data-testid="stint-bar"]',
+    n: shape.stints,
+  },
+  all: {
+    name: 'All',
+    sel: '.chart-grid [data-testid="stint-bar"], .chart-grid [data-testid="chart-trace"] [data-testid="trace-line"]',
+    n: shape.stints + shape.drivers,
+  },
 };
 
 /** Clicks a tab and resolves with the ms until the frame after its chart shows `n` elements of `sel`. */
@@ -58,12 +76,15 @@ const mount = (t) =>
   page.evaluate(
     ({ name, sel, n }) =>
       new Promise((resolve, reject) => {
-        const btn = [...document.querySelectorAll('.chart-tabs [role="tab"]')].find((b) => b.textContent === name);
+        const btn = [...document.querySelectorAll('.chart-tabs [role="tab"]')].find(
+          (b) => b.textContent === name,
+        );
         if (!btn) return reject(new Error(`no tab ${name}`));
         const t0 = performance.now();
         btn.click();
         const check = () => {
-          if (document.querySelectorAll(sel).length >= n) requestAnimationFrame(() => resolve(performance.now() - t0));
+          if (document.querySelectorAll(sel).length >= n)
+            requestAnimationFrame(() => resolve(performance.now() - t0));
           else if (performance.now() - t0 > 10_000) reject(new Error(`${name}: ${sel} never reached ${n}`));
           else requestAnimationFrame(check);
         };
@@ -76,7 +97,8 @@ const mount = (t) =>
 // holds the waits for a core, the task time less so.
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Performance.enable');
-const taskS = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+const taskS = async () =>
+  (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
 const times = Object.fromEntries(Object.keys(TABS).map((k) => [k, []]));
 const tasks = Object.fromEntries(Object.keys(TABS).map((k) => [k, []]));
 for (let r = 0; r < RUNS; r++)
@@ -97,7 +119,13 @@ await close();
 child.kill('SIGTERM');
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const out = { race: `${RACE.season} round ${RACE.round}`, drivers: shape.drivers, laps: RACE.laps, stints: shape.stints, runs: RUNS - 1 };
+const out = {
+  race: `${RACE.season} round ${RACE.round}`,
+  drivers: shape.drivers,
+  laps: RACE.laps,
+  stints: shape.stints,
+  runs: RUNS - 1,
+};
 const r1 = (x) => Math.round(x * 10) / 10;
 for (const [k, xs] of Object.entries(times)) {
   out[`${k}Ms`] = r1(median(xs));

@@ -16,13 +16,39 @@ const lap = (n: number, raceTime: number, lapTime: number, extra: Partial<ChartL
   trackState: 'green' as TrackState,
   ...extra,
 });
-const car = (driver: string, laps: ChartLap[]): ChartDriver => ({ driver, code: driver.toUpperCase(), team: driver, teamColor: '000000', laps });
+const car = (driver: string, laps: ChartLap[]): ChartDriver => ({
+  driver,
+  code: driver.toUpperCase(),
+  team: driver,
+  teamColor: '000000',
+  laps,
+});
 
 // A leads: 90 s laps, its lap 3 holds a 600 s red-flag wait (690 s). B runs 91 s laps and crossed the line of lap 3
 // 1 s before the wait began, then sat out the same wait in its lap 4.
-const A = car('a', [lap(1, 90, 90), lap(2, 180, 90), lap(3, 870, 690, { trackState: 'red' }), lap(4, 960, 90, { pit: 'out' })]);
-const B = car('b', [lap(1, 91, 91), lap(2, 182, 91), lap(3, 269, 87, { trackState: 'sc' }), lap(4, 962, 693, { trackState: 'red', pit: 'in' })]);
-const race: RaceCharts = { season: 2023, round: 1, totalLaps: 4, asOf: 1000, leaderLaps: 4, drivers: [A, B], stints: [], stops: [], bands: [] };
+const A = car('a', [
+  lap(1, 90, 90),
+  lap(2, 180, 90),
+  lap(3, 870, 690, { trackState: 'red' }),
+  lap(4, 960, 90, { pit: 'out' }),
+]);
+const B = car('b', [
+  lap(1, 91, 91),
+  lap(2, 182, 91),
+  lap(3, 269, 87, { trackState: 'sc' }),
+  lap(4, 962, 693, { trackState: 'red', pit: 'in' }),
+]);
+const race: RaceCharts = {
+  season: 2023,
+  round: 1,
+  totalLaps: 4,
+  asOf: 1000,
+  leaderLaps: 4,
+  drivers: [A, B],
+  stints: [],
+  stops: [],
+  bands: [],
+};
 
 describe('race trace and gap on a race with a red-flag wait', () => {
   it('the reference pace leaves the wait out; the leader ends on 0', () => {

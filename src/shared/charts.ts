@@ -26,7 +26,10 @@ function lapDurations(d: ChartDriver): Map<number, number> {
   const out = new Map<number, number>();
   let prev: ChartLap | null = null;
   for (const l of d.laps) {
-    out.set(l.lap, prev && prev.lap === l.lap - 1 ? l.raceTime - prev.raceTime : l.lap === 1 ? l.raceTime : NaN);
+    out.set(
+      l.lap,
+      prev && prev.lap === l.lap - 1 ? l.raceTime - prev.raceTime : l.lap === 1 ? l.raceTime : NaN,
+    );
     prev = l;
   }
   return out;
@@ -55,9 +58,13 @@ function netClock(c: RaceCharts, ref: TraceReference): NetClock | null {
   const stop = stoppageLaps(d);
   const red = d.laps.filter((l) => stop.has(l.lap) && Number.isFinite(dur.get(l.lap)));
   const pace =
-    red.length < d.laps.length ? (last.raceTime - red.reduce((t, l) => t + dur.get(l.lap)!, 0)) / (last.lap - red.length) : last.raceTime / last.lap;
+    red.length < d.laps.length
+      ? (last.raceTime - red.reduce((t, l) => t + dur.get(l.lap)!, 0)) / (last.lap - red.length)
+      : last.raceTime / last.lap;
   // each stoppage lap of the reference ran at the pace and waited the rest: [lap start + pace, lap end]
-  const waits = red.map((l) => [l.raceTime - dur.get(l.lap)! + pace, l.raceTime] as const).filter(([s, e]) => e > s);
+  const waits = red
+    .map((l) => [l.raceTime - dur.get(l.lap)! + pace, l.raceTime] as const)
+    .filter(([s, e]) => e > s);
   const net = (t: number) => t - waits.reduce((w, [s, e]) => w + Math.max(0, Math.min(t, e) - s), 0);
   return { pace, net };
 }
@@ -77,13 +84,17 @@ export function referencePace(c: RaceCharts, ref: TraceReference): number | null
  * whichever side of it a car crossed the line; the reference itself ends on 0. Rows are keyed by lap;
  * `row[driver]` is absent for laps a car has not completed.
  */
-export function raceTrace(c: RaceCharts, ref: TraceReference): { pace: number | null; rows: Record<string, number>[] } {
+export function raceTrace(
+  c: RaceCharts,
+  ref: TraceReference,
+): { pace: number | null; rows: Record<string, number>[] } {
   const clock = netClock(c, ref);
   const maxLap = Math.max(0, ...c.drivers.map((d) => d.laps[d.laps.length - 1]?.lap ?? 0));
   const rows: Record<string, number>[] = [{ lap: 0 }];
   for (let n = 1; n <= maxLap; n++) rows.push({ lap: n });
   if (!clock) return { pace: null, rows };
-  for (const x of c.drivers) for (const l of x.laps) rows[l.lap]![x.driver] = round3(clock.pace * l.lap - clock.net(l.raceTime));
+  for (const x of c.drivers)
+    for (const l of x.laps) rows[l.lap]![x.driver] = round3(clock.pace * l.lap - clock.net(l.raceTime));
   for (const x of c.drivers) if (x.laps.length) rows[0]![x.driver] = 0;
   return { pace: clock.pace, rows };
 }
@@ -94,7 +105,11 @@ export function raceTrace(c: RaceCharts, ref: TraceReference): { pace: number | 
  * with the leader as reference), so a lap one car finished before a stoppage and the other after shows their gap,
  * not the wait.
  */
-export function pairGap(c: RaceCharts, a: string, b: string): { lap: number; gap: number; trackState: TrackState }[] {
+export function pairGap(
+  c: RaceCharts,
+  a: string,
+  b: string,
+): { lap: number; gap: number; trackState: TrackState }[] {
   const clock = netClock(c, { kind: 'leader' });
   const la = c.drivers.find((d) => d.driver === a)?.laps ?? [];
   const lb = new Map((c.drivers.find((d) => d.driver === b)?.laps ?? []).map((l) => [l.lap, l]));
@@ -102,7 +117,12 @@ export function pairGap(c: RaceCharts, a: string, b: string): { lap: number; gap
   if (!clock) return out;
   for (const l of la) {
     const o = lb.get(l.lap);
-    if (o) out.push({ lap: l.lap, gap: round3(clock.net(o.raceTime) - clock.net(l.raceTime)), trackState: l.trackState });
+    if (o)
+      out.push({
+        lap: l.lap,
+        gap: round3(clock.net(o.raceTime) - clock.net(l.raceTime)),
+        trackState: l.trackState,
+      });
   }
   return out;
 }
@@ -131,9 +151,18 @@ export interface LapPoint {
  * A car's lap times as drawn: the y-range spans its representative laps (no pit, SC/VSC/red or first lap; the
  * slowest 5 % ignored), padded and widened to half seconds; slower laps sit on the top edge, flagged `offScale`.
  */
-export function lapTimeSeries(d: ChartDriver): { points: LapPoint[]; domain: [number, number] | null; stintStarts: number[] } {
-  const timed = d.laps.filter((l): l is ChartLap & { lapTime: number } => l.lapTime !== null && l.lapTime > 0);
-  const rep = timed.filter((l) => slowReason(l) === null).map((l) => l.lapTime).sort((x, y) => x - y);
+export function lapTimeSeries(d: ChartDriver): {
+  points: LapPoint[];
+  domain: [number, number] | null;
+  stintStarts: number[];
+} {
+  const timed = d.laps.filter(
+    (l): l is ChartLap & { lapTime: number } => l.lapTime !== null && l.lapTime > 0,
+  );
+  const rep = timed
+    .filter((l) => slowReason(l) === null)
+    .map((l) => l.lapTime)
+    .sort((x, y) => x - y);
   const base = rep.length ? rep : timed.map((l) => l.lapTime).sort((x, y) => x - y);
   const stintStarts = d.laps.filter((l, i) => i > 0 && l.stint !== d.laps[i - 1]!.stint).map((l) => l.lap);
   if (!base.length) return { points: [], domain: null, stintStarts };
@@ -155,7 +184,10 @@ export function lapTimeSeries(d: ChartDriver): { points: LapPoint[]; domain: [nu
 }
 
 /** The stint bars: one row per car (in `order`, else as listed), each with its stints in order. */
-export function stintRows(c: RaceCharts, order?: readonly string[]): { driver: ChartDriver; stints: ChartStint[] }[] {
+export function stintRows(
+  c: RaceCharts,
+  order?: readonly string[],
+): { driver: ChartDriver; stints: ChartStint[] }[] {
   const by = new Map<string, ChartStint[]>();
   for (const s of c.stints) {
     let a = by.get(s.driver);

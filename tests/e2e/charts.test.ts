@@ -26,7 +26,13 @@ function engineAt(dbFile: string, n: number): RaceCharts {
 }
 
 /** Hovers the chart at lap `lap` (x axis 0 … `maxLap` across the grid) until its tooltip shows that lap. */
-async function hoverLap(page: Page, chart: Locator, tip: string, lap: number, maxLap: number): Promise<Locator> {
+async function hoverLap(
+  page: Page,
+  chart: Locator,
+  tip: string,
+  lap: number,
+  maxLap: number,
+): Promise<Locator> {
   const grid = await chart.locator('.recharts-cartesian-grid').boundingBox();
   if (!grid) throw new Error('no chart grid');
   const tooltip = page.getByTestId(tip);
@@ -64,8 +70,22 @@ describe.skipIf(!hasChromium)('the strategist charts in Chromium (pitwall serve)
     // the stint bars: one per stint of the data, each over the laps the data says
     const bars = await page
       .getByTestId('stint-bar')
-      .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-driver')}|${e.getAttribute('data-compound')}|${e.getAttribute('data-from')}-${e.getAttribute('data-to')}|${e.getAttribute('data-fresh')}`).sort());
-    expect(bars).toEqual(expected.stints.map((s) => `${s.driver}|${s.compound}|${s.fromLap}-${s.toLap}|${s.fresh === null ? 'unknown' : String(s.fresh)}`).sort());
+      .evaluateAll((els) =>
+        els
+          .map(
+            (e) =>
+              `${e.getAttribute('data-driver')}|${e.getAttribute('data-compound')}|${e.getAttribute('data-from')}-${e.getAttribute('data-to')}|${e.getAttribute('data-fresh')}`,
+          )
+          .sort(),
+      );
+    expect(bars).toEqual(
+      expected.stints
+        .map(
+          (s) =>
+            `${s.driver}|${s.compound}|${s.fromLap}-${s.toLap}|${s.fresh === null ? 'unknown' : String(s.fresh)}`,
+        )
+        .sort(),
+    );
     expect(bars.length).toBeGreaterThan(20);
     expect(Math.max(...bars.map((b) => Number(b.split('|')[2]!.split('-')[1])))).toBe(30);
     // a pit mark per stop so far
@@ -81,22 +101,51 @@ describe.skipIf(!hasChromium)('the strategist charts in Chromium (pitwall serve)
     for (const ref of [{ kind: 'leader' } as const, { kind: 'driver', driver: 'hamilton' } as const]) {
       await chart.getByLabel('Reference pace').selectOption(ref.kind === 'leader' ? '' : ref.driver);
       const tip = await hoverLap(page, chart, 'trace-tip', 20, 30);
-      const shown = await tip.locator('[data-driver]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-driver'), Number(e.getAttribute('data-value'))] as const));
+      const shown = await tip
+        .locator('[data-driver]')
+        .evaluateAll((els) =>
+          els.map((e) => [e.getAttribute('data-driver'), Number(e.getAttribute('data-value'))] as const),
+        );
       const row = raceTrace(expected, ref).rows[20]!;
-      const want = expected.drivers.filter((d) => row[d.driver] !== undefined).map((d) => [d.driver, row[d.driver]!] as const);
+      const want = expected.drivers
+        .filter((d) => row[d.driver] !== undefined)
+        .map((d) => [d.driver, row[d.driver]!] as const);
       expect(shown.length).toBe(want.length);
       expect(Object.fromEntries(shown)).toEqual(Object.fromEntries(want));
       if (ref.kind === 'driver') await shot(page, 'charts-trace');
     }
     // a line per car with a vertex per lap it completed (and the start), a pit mark per stop
-    const vertices = await chart.getByTestId('trace-line').evaluateAll((ps) => Object.fromEntries(ps.map((p) => [p.getAttribute('data-driver'), (p.getAttribute('d') ?? '').match(/[ML]/g)?.length ?? 0])));
-    expect(vertices).toEqual(Object.fromEntries(expected.drivers.filter((d) => d.laps.length).map((d) => [d.driver, d.laps.length + 1])));
+    const vertices = await chart
+      .getByTestId('trace-line')
+      .evaluateAll((ps) =>
+        Object.fromEntries(
+          ps.map((p) => [
+            p.getAttribute('data-driver'),
+            (p.getAttribute('d') ?? '').match(/[ML]/g)?.length ?? 0,
+          ]),
+        ),
+      );
+    expect(vertices).toEqual(
+      Object.fromEntries(
+        expected.drivers.filter((d) => d.laps.length).map((d) => [d.driver, d.laps.length + 1]),
+      ),
+    );
     await expect.poll(() => chart.getByTestId('trace-pit').count()).toBe(expected.stops.length);
     // the last lap drawn is the replay's lap 30, at the engine's values
     const last = await hoverLap(page, chart, 'trace-tip', 30, 30);
     const row30 = raceTrace(expected, { kind: 'driver', driver: 'hamilton' }).rows[30]!;
-    const at30 = await last.locator('[data-driver]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-driver'), Number(e.getAttribute('data-value'))] as const));
-    expect(Object.fromEntries(at30)).toEqual(Object.fromEntries(expected.drivers.filter((d) => row30[d.driver] !== undefined).map((d) => [d.driver, row30[d.driver]!])));
+    const at30 = await last
+      .locator('[data-driver]')
+      .evaluateAll((els) =>
+        els.map((e) => [e.getAttribute('data-driver'), Number(e.getAttribute('data-value'))] as const),
+      );
+    expect(Object.fromEntries(at30)).toEqual(
+      Object.fromEntries(
+        expected.drivers
+          .filter((d) => row30[d.driver] !== undefined)
+          .map((d) => [d.driver, row30[d.driver]!]),
+      ),
+    );
   });
 
   it('gap: VER vs PER at lap 20 is the engine’s gap, signed for who is ahead', async () => {
@@ -121,7 +170,12 @@ describe.skipIf(!hasChromium)('the strategist charts in Chromium (pitwall serve)
     const series = lapTimeSeries(expected.drivers.find((d) => d.driver === 'hamilton')!);
     const dots = chart.getByTestId('lap-dot');
     await expect.poll(() => dots.count()).toBe(series.points.length);
-    const drawn = await dots.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-lap')}|${e.getAttribute('data-time')}|${e.getAttribute('data-compound')}`));
+    const drawn = await dots.evaluateAll((els) =>
+      els.map(
+        (e) =>
+          `${e.getAttribute('data-lap')}|${e.getAttribute('data-time')}|${e.getAttribute('data-compound')}`,
+      ),
+    );
     expect(drawn.sort()).toEqual(series.points.map((p) => `${p.lap}|${p.lapTime}|${p.compound}`).sort());
     expect(new Set(series.points.map((p) => p.compound)).size).toBeGreaterThan(1); // two compounds by lap 30
     const dot = dots.nth(15);
@@ -140,10 +194,14 @@ describe.skipIf(!hasChromium)('the strategist charts in Chromium (pitwall serve)
     await shot(page, 'charts-stints');
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => shownLap(page), { timeout: 10_000 }).toBe(31);
-    await expect.poll(() => page.getByTestId('charts-view').getAttribute('data-leader-laps'), { timeout: 10_000 }).toBe('31');
+    await expect
+      .poll(() => page.getByTestId('charts-view').getAttribute('data-leader-laps'), { timeout: 10_000 })
+      .toBe('31');
     const later = engineAt(ctx.srv.dbFile, 31);
     await expect.poll(() => page.getByTestId('stint-bar').count()).toBe(later.stints.length);
-    const ends = await page.getByTestId('stint-bar').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-to'))));
+    const ends = await page
+      .getByTestId('stint-bar')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-to'))));
     expect(Math.max(...ends)).toBe(31);
     expect(ctx.b.errors).toEqual([]);
   });

@@ -34,7 +34,10 @@ describe('the charts show only what is completed at the asked time', () => {
     expect(c.drivers).toHaveLength(20);
     for (const d of c.drivers) {
       const truth = dbLaps(2023, 1, d.driver).filter((l) => l.t <= c.asOf);
-      expect(d.laps.map((l) => l.lap), d.code).toEqual(truth.map((l) => l.lap));
+      expect(
+        d.laps.map((l) => l.lap),
+        d.code,
+      ).toEqual(truth.map((l) => l.lap));
       expect(Math.max(0, ...d.laps.map((l) => l.lap))).toBeLessThanOrEqual(20);
     }
     expect(Math.max(...c.stints.map((s) => s.toLap))).toBeLessThanOrEqual(20);
@@ -70,7 +73,10 @@ describe('stints and stops at the flag', () => {
       const truth = dbLaps(2023, 1, d.driver);
       const starts = truth.filter((l, i) => i === 0 || l.stint !== truth[i - 1]!.stint);
       const mine = c.stints.filter((s) => s.driver === d.driver);
-      expect(mine.map((s) => [s.fromLap, s.compound, s.fresh]), d.code).toEqual(starts.map((l) => [l.lap, l.compound, l.fresh === 1]));
+      expect(
+        mine.map((s) => [s.fromLap, s.compound, s.fresh]),
+        d.code,
+      ).toEqual(starts.map((l) => [l.lap, l.compound, l.fresh === 1]));
       expect(mine.at(-1)!.toLap).toBe(truth.at(-1)!.lap);
     }
     expect(c.stints.length).toBeGreaterThan(50);
@@ -84,7 +90,9 @@ describe('stints and stops at the flag', () => {
         'SELECT d.driver_ref AS driver, p.lap FROM pit_stops p JOIN drivers d ON d.driver_id = p.driver_id JOIN races r ON r.race_id = p.race_id WHERE r.year = 2023 AND r.round = 1 ORDER BY 1, 2',
       )
       .all() as { driver: string; lap: number }[];
-    const mine = [...c.stops].sort((a, b) => a.driver.localeCompare(b.driver) || a.lap - b.lap).map((s) => ({ driver: s.driver, lap: s.lap }));
+    const mine = [...c.stops]
+      .sort((a, b) => a.driver.localeCompare(b.driver) || a.lap - b.lap)
+      .map((s) => ({ driver: s.driver, lap: s.lap }));
     expect(mine).toEqual(ergast);
     for (const s of c.stops) {
       const laps = c.drivers.find((d) => d.driver === s.driver)!.laps;
@@ -98,7 +106,10 @@ describe('the series the charts draw', () => {
     const c = atLap(bahrain, 30);
     const leader = raceTrace(c, { kind: 'leader' });
     expect(leader.rows[30]!.max_verstappen).toBeCloseTo(0, 3);
-    expect(leader.pace).toBeCloseTo(c.drivers.find((d) => d.driver === 'max_verstappen')!.laps[29]!.raceTime / 30, 6);
+    expect(leader.pace).toBeCloseTo(
+      c.drivers.find((d) => d.driver === 'max_verstappen')!.laps[29]!.raceTime / 30,
+      6,
+    );
     const ham = raceTrace(c, { kind: 'driver', driver: 'hamilton' });
     const hamLast = c.drivers.find((d) => d.driver === 'hamilton')!.laps.at(-1)!.lap;
     expect(ham.rows[hamLast]!.hamilton).toBeCloseTo(0, 3);
@@ -121,7 +132,9 @@ describe('the series the charts draw', () => {
     // the stoppages took minutes; the leader's trace still moves by seconds from lap to lap
     const steps = ver.laps
       .slice(1)
-      .map((l) => Math.abs((t.rows[l.lap]!.max_verstappen ?? NaN) - (t.rows[l.lap - 1]!.max_verstappen ?? NaN)))
+      .map((l) =>
+        Math.abs((t.rows[l.lap]!.max_verstappen ?? NaN) - (t.rows[l.lap - 1]!.max_verstappen ?? NaN)),
+      )
       .filter(Number.isFinite);
     expect(steps.length).toBeGreaterThan(45);
     expect(Math.max(...steps)).toBeLessThan(60);
@@ -148,6 +161,8 @@ describe('the series the charts draw', () => {
     const green = s.points.filter((p) => p.slow === null).map((p) => p.lapTime);
     expect(s.domain![0]).toBeLessThan(Math.min(...green));
     for (const p of s.points) expect(p.y).toBeLessThanOrEqual(s.domain![1]);
-    expect(s.stintStarts).toEqual(c.stints.filter((x) => x.driver === 'max_verstappen' && x.stint > 1).map((x) => x.fromLap));
+    expect(s.stintStarts).toEqual(
+      c.stints.filter((x) => x.driver === 'max_verstappen' && x.stint > 1).map((x) => x.fromLap),
+    );
   });
 });

@@ -10,7 +10,8 @@ const SEVERITY: Record<TrackState, number> = { red: 4, sc: 3, vsc: 2, yellow: 1,
 /** The worst track state while the car ran this lap (the periods behind the banner and the seek-bar bands). */
 function lapState(tl: Timeline, l: LapRecord): TrackState {
   let best: TrackState = 'green';
-  for (const p of tl.periods) if (p.start < l.time && p.end > l.start && SEVERITY[p.state] > SEVERITY[best]) best = p.state;
+  for (const p of tl.periods)
+    if (p.start < l.time && p.end > l.start && SEVERITY[p.state] > SEVERITY[best]) best = p.state;
   return best;
 }
 
@@ -33,7 +34,12 @@ export function raceChartsAt(tl: Timeline, asOf: number): RaceCharts {
     let n = 0;
     for (const l of done) {
       // a new set: the feed's stint number moves on, the compound changes, or the car came out of a stop
-      if (!cur || l.compound !== cur.compound || (l.stint !== null && feedStint !== null && l.stint !== feedStint) || inLaps.has(l.lap - 1)) {
+      if (
+        !cur ||
+        l.compound !== cur.compound ||
+        (l.stint !== null && feedStint !== null && l.stint !== feedStint) ||
+        inLaps.has(l.lap - 1)
+      ) {
         cur = {
           driver: meta.driver,
           stint: ++n,
@@ -65,5 +71,15 @@ export function raceChartsAt(tl: Timeline, asOf: number): RaceCharts {
     .bands()
     .filter((b) => b.fromLap <= leaderLaps)
     .map((b) => ({ ...b, toLap: Math.min(b.toLap, leaderLaps) }));
-  return { season: tl.meta.season, round: tl.meta.round, totalLaps: tl.totalLaps, asOf, leaderLaps, drivers, stints, stops, bands };
+  return {
+    season: tl.meta.season,
+    round: tl.meta.round,
+    totalLaps: tl.totalLaps,
+    asOf,
+    leaderLaps,
+    drivers,
+    stints,
+    stops,
+    bands,
+  };
 }

@@ -1,7 +1,6 @@
 // The charts store fetches only while the Charts view is shown, keeps one request in flight, always ends on the
 // newest progress, and drops an answer that arrives after the race changed.
 import { describe, expect, it } from 'vitest';
-import type { PitwallClient } from '../../shared/api.js';
 import type { RaceCharts } from '../../shared/domain.js';
 import { createChartsStore } from './charts.js';
 
@@ -17,17 +16,17 @@ const charts = (leaderLaps: number): RaceCharts => ({
   bands: [],
 });
 
-function fakeApi() {
+function fakeSource() {
   const pending: ((c: RaceCharts) => void)[] = [];
-  const api = { replayCharts: () => new Promise<RaceCharts>((r) => pending.push(r)) } as unknown as PitwallClient;
-  return { api, pending };
+  const source = () => new Promise<RaceCharts>((r) => pending.push(r));
+  return { source, pending };
 }
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('charts store', () => {
   it('fetches only while shown, one call at a time, and finishes on the newest progress', async () => {
-    const { api, pending } = fakeApi();
-    const store = createChartsStore(api);
+    const { source, pending } = fakeSource();
+    const store = createChartsStore(source);
     store.getState().progress('r|10');
     expect(pending).toHaveLength(0); // the view is not shown
     store.getState().setActive(true);
@@ -48,8 +47,8 @@ describe('charts store', () => {
   });
 
   it('drops the answer for the race before a reset', async () => {
-    const { api, pending } = fakeApi();
-    const store = createChartsStore(api);
+    const { source, pending } = fakeSource();
+    const store = createChartsStore(source);
     store.getState().setActive(true);
     store.getState().progress('a|5');
     store.getState().reset();

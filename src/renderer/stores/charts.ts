@@ -1,8 +1,8 @@
-// The strategist charts: their data as the engine has it at the replay clock (`replayCharts`: laps completed by
-// then only), refreshed while the Charts view is shown, one request in flight, always ending on the newest
-// progress; and the choices the charts draw with (trace reference and cars, the gap pair, the lap-time car).
+// The strategist charts: their data as the engine has it at the clock (the replay's `replayCharts`: laps completed
+// by then only; a live view passes its own source), refreshed while the charts are shown, one request in flight,
+// always ending on the newest progress; and the choices the charts draw with (trace reference and cars, the gap
+// pair, the lap-time car).
 import { createStore } from 'zustand/vanilla';
-import type { PitwallClient } from '../../shared/api.js';
 import type { TraceReference } from '../../shared/charts.js';
 import type { RaceCharts } from '../../shared/domain.js';
 import { errorText } from './schedule.js';
@@ -31,7 +31,10 @@ export interface ChartsState {
   reset(): void;
 }
 
-export function createChartsStore(api: PitwallClient) {
+/** Where the data comes from: the replay's `() => api.replayCharts()`, or a live feed's equivalent. */
+export type ChartsSource = () => Promise<RaceCharts | null>;
+
+export function createChartsStore(source: ChartsSource) {
   return createStore<ChartsState>()((set, get) => {
     let running = false;
     let wanted = '';
@@ -43,7 +46,7 @@ export function createChartsStore(api: PitwallClient) {
       const key = wanted;
       const gen = race;
       try {
-        const data = await api.replayCharts();
+        const data = await source();
         if (gen === race) set({ data, error: null });
       } catch (e) {
         if (gen === race) set({ error: errorText(e) });
@@ -79,7 +82,14 @@ export function createChartsStore(api: PitwallClient) {
         race++;
         wanted = '';
         fetched = '';
-        set({ data: null, error: null, reference: { kind: 'leader' }, traceDrivers: null, pair: [null, null], lapDriver: null });
+        set({
+          data: null,
+          error: null,
+          reference: { kind: 'leader' },
+          traceDrivers: null,
+          pair: [null, null],
+          lapDriver: null,
+        });
       },
     };
   });

@@ -21,7 +21,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
   const commentary = createCommentaryStore(api);
   const analysis = createAnalysisStore(api, opts.strategyGapMs);
   const models = createModelsStore(api);
-  const charts = createChartsStore(api);
+  const charts = createChartsStore(() => api.replayCharts());
 
   const offs = [
     client.on('replay:snapshot', (s) => replay.getState().receiveSnapshot(s)),
