@@ -24,9 +24,26 @@ function fakeSource() {
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('charts store', () => {
+  it('refreshes at most every minGapMs, then on the newest progress', async () => {
+    const { source, pending } = fakeSource();
+    const store = createChartsStore(source, 40);
+    store.getState().setActive(true);
+    store.getState().progress('r|1');
+    pending[0]!(charts(1));
+    await settle();
+    store.getState().progress('r|2');
+    store.getState().progress('r|3');
+    expect(pending).toHaveLength(1); // too soon after the last answer
+    await new Promise((r) => setTimeout(r, 60));
+    expect(pending).toHaveLength(2);
+    pending[1]!(charts(3));
+    await settle();
+    expect(store.getState().data?.leaderLaps).toBe(3);
+  });
+
   it('fetches only while shown, one call at a time, and finishes on the newest progress', async () => {
     const { source, pending } = fakeSource();
-    const store = createChartsStore(source);
+    const store = createChartsStore(source, 0);
     store.getState().progress('r|10');
     expect(pending).toHaveLength(0); // the view is not shown
     store.getState().setActive(true);
@@ -48,7 +65,7 @@ describe('charts store', () => {
 
   it('drops the answer for the race before a reset', async () => {
     const { source, pending } = fakeSource();
-    const store = createChartsStore(source);
+    const store = createChartsStore(source, 0);
     store.getState().setActive(true);
     store.getState().progress('a|5');
     store.getState().reset();

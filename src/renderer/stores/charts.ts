@@ -34,14 +34,28 @@ export interface ChartsState {
 /** Where the data comes from: the replay's `() => api.replayCharts()`, or a live feed's equivalent. */
 export type ChartsSource = () => Promise<RaceCharts | null>;
 
-export function createChartsStore(source: ChartsSource) {
+/** At 100× cars cross the line several times a second: the charts (184 kB for a whole 70-lap race, four charts to
+ *  redraw) refresh at most this often, still never ahead of the clock. */
+export const CHARTS_MIN_GAP_MS = 300;
+
+export function createChartsStore(source: ChartsSource, minGapMs = CHARTS_MIN_GAP_MS) {
   return createStore<ChartsState>()((set, get) => {
     let running = false;
     let wanted = '';
     let fetched = '';
     let race = 0; // bumped by reset: an answer for the race before is dropped
+    let last = -Infinity; // when the last fetch ended
+    let timer: ReturnType<typeof setTimeout> | null = null;
     const fetchLatest = async (): Promise<void> => {
-      if (running || !get().active || wanted === fetched) return;
+      if (running || timer || !get().active || wanted === fetched) return;
+      const wait = last + minGapMs - Date.now();
+      if (wait > 0) {
+        timer = setTimeout(() => {
+          timer = null;
+          void fetchLatest();
+        }, wait);
+        return;
+      }
       running = true;
       const key = wanted;
       const gen = race;
@@ -53,6 +67,7 @@ export function createChartsStore(source: ChartsSource) {
       } finally {
         if (gen === race) fetched = key;
         running = false;
+        last = Date.now();
       }
       if (wanted !== fetched) void fetchLatest();
     };

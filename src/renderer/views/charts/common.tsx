@@ -45,7 +45,12 @@ export function bandAreas(bands: readonly TrackStatusBand[], yAxisId?: string): 
         fillOpacity={0.13}
         stroke="none"
         ifOverflow="hidden"
-        label={{ value: BAND_LABEL[b.state], position: 'insideTop', fill: BAND_FILL[b.state], fontSize: 10 }}
+        // a one-lap band is too narrow for its name: the colour says it (yellow SC, orange VSC, red flag)
+        label={
+          b.toLap > b.fromLap
+            ? { value: BAND_LABEL[b.state], position: 'insideTop', fill: BAND_FILL[b.state], fontSize: 10 }
+            : undefined
+        }
       />
     ));
 }
