@@ -1,13 +1,18 @@
 // Tyre-stint history of the whole field: a row per car in running order, a bar per set over the laps it ran,
 // coloured by compound (a used set paler, dashed outline); a set still running ends at the car's latest lap.
 import { memo, useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Tooltip, useXAxisScale, useYAxisScale, XAxis, YAxis } from 'recharts';
 import { stintRows } from '../../../shared/charts.js';
 import type { ChartStint, RaceCharts } from '../../../shared/domain.js';
 import { COMPOUND_COLOR, compoundLetter } from '../format.js';
 import { AXIS, GRID, lapDomain, Sized } from './common.js';
 
-type Row = { code: string; driver: string; stints: ChartStint[] } & Record<`s${number}`, number>;
+interface Row {
+  code: string;
+  driver: string;
+  stints: ChartStint[];
+  laps: number; // the car's latest lap: the invisible bar that gives the tooltip its rows
+}
 
 /** Running order at the data's time: most laps done, then first to the line. */
 function runningOrder(data: RaceCharts): string[] {
@@ -20,67 +25,83 @@ function runningOrder(data: RaceCharts): string[] {
     .map((d) => d.driver);
 }
 
-function StintRect(k: number) {
-  return function Shape(p: { x?: number; y?: number; width?: number; height?: number; payload?: Row }) {
-    const s = p.payload?.stints[k];
-    if (!s || !p.width || p.x === undefined || p.y === undefined || !p.height) return null;
-    const c = COMPOUND_COLOR[s.compound];
-    const used = s.fresh === false;
-    const h = p.height;
-    return (
-      <g
-        data-testid="stint-bar"
-        data-driver={s.driver}
-        data-stint={s.stint}
-        data-compound={s.compound}
-        data-from={s.fromLap}
-        data-to={s.toLap}
-        data-fresh={s.fresh === null ? 'unknown' : String(s.fresh)}
-      >
-        <rect
-          x={p.x + 0.5}
-          y={p.y}
-          width={Math.max(1, p.width - 1)}
-          height={h}
-          fill={c}
-          fillOpacity={used ? 0.45 : 0.9}
-          stroke={used ? c : 'none'}
-          strokeDasharray={used ? '3 2' : undefined}
-          rx={2}
-        />
-        {p.width > 16 ? (
-          <text
-            x={p.x + p.width / 2}
-            y={p.y + h / 2 + 4}
-            textAnchor="middle"
-            fontSize={10}
-            fill="#0d1017"
-            fontWeight={700}
-          >
-            {compoundLetter(s.compound)}
-          </text>
-        ) : null}
-      </g>
-    );
-  };
+/**
+ * The bars, drawn as plain rects on the chart's scales (one element per set; recharts Bars, one per stint index
+ * with a shape per row, took twice as long to mount).
+ */
+function StintLayer({ rows }: { rows: readonly Row[] }) {
+  const x = useXAxisScale();
+  const y = useYAxisScale();
+  if (!x || !y) return null;
+  return (
+    <g className="stint-bars">
+      {rows.flatMap((r) => {
+        const top = y(r.code, { position: 'start' });
+        const bottom = y(r.code, { position: 'end' });
+        if (top === undefined || bottom === undefined) return [];
+        const h = Math.max(2, bottom - top - 2);
+        const y0 = top + 1;
+        return r.stints.map((st) => {
+          const x0 = x(st.fromLap - 1) ?? 0;
+          const w = Math.max(1, (x(st.toLap) ?? x0) - x0 - 1);
+          const c = COMPOUND_COLOR[st.compound];
+          const used = st.fresh === false;
+          return (
+            <g
+              key={`${st.driver}-${st.stint}`}
+              data-testid="stint-bar"
+              data-driver={st.driver}
+              data-stint={st.stint}
+              data-compound={st.compound}
+              data-from={st.fromLap}
+              data-to={st.toLap}
+              data-fresh={st.fresh === null ? 'unknown' : String(st.fresh)}
+            >
+              <rect
+                x={x0 + 0.5}
+                y={y0}
+                width={w}
+                height={h}
+                fill={c}
+                fillOpacity={used ? 0.45 : 0.9}
+                stroke={used ? c : 'none'}
+                strokeDasharray={used ? '3 2' : undefined}
+                rx={2}
+              />
+              {w > 16 ? (
+                <text
+                  x={x0 + w / 2}
+                  y={y0 + h / 2 + 4}
+                  textAnchor="middle"
+                  fontSize={10}
+                  fill="#0d1017"
+                  fontWeight={700}
+                >
+                  {compoundLetter(st.compound)}
+                </text>
+              ) : null}
+            </g>
+          );
+        });
+      })}
+    </g>
+  );
 }
 
 export const StintBars = memo(function StintBars({ data }: { data: RaceCharts }) {
   const rows = useMemo(
     () =>
       stintRows(data, runningOrder(data)).map(({ driver, stints }) => {
-        const row = { code: driver.code, driver: driver.driver, stints } as Row;
-        let prev = 0;
-        stints.forEach((s, i) => {
-          row[`s${i}`] = s.toLap - prev; // stacked: each bar ends on its stint's last lap
-          prev = s.toLap;
-        });
+        const row: Row = {
+          code: driver.code,
+          driver: driver.driver,
+          stints,
+          laps: stints[stints.length - 1]?.toLap ?? 0,
+        };
         return row;
       }),
     [data],
   );
-  const most = Math.max(0, ...rows.map((r) => r.stints.length));
-  const shapes = useMemo(() => Array.from({ length: most }, (_, k) => StintRect(k)), [most]);
   const domain = useMemo(() => lapDomain(data.drivers), [data.drivers]);
   const tip = ({ payload }: { payload?: readonly { payload?: Row }[] }) => {
     const r = payload?.[0]?.payload;
@@ -115,9 +136,8 @@ export const StintBars = memo(function StintBars({ data }: { data: RaceCharts })
           <XAxis type="number" domain={domain} allowDecimals={false} {...AXIS} />
           <YAxis type="category" dataKey="code" {...AXIS} width={36} interval={0} />
           <Tooltip content={tip} isAnimationActive={false} cursor={{ fill: '#ffffff10' }} />
-          {shapes.map((shape, k) => (
-            <Bar key={k} dataKey={`s${k}`} stackId="stints" isAnimationActive={false} shape={shape} />
-          ))}
+          <Bar dataKey="laps" isAnimationActive={false} fill="none" shape={() => <g />} />
+          <StintLayer rows={rows} />
         </BarChart>
       )}
     </Sized>
