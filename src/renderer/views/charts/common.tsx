@@ -94,6 +94,7 @@ export function Sized({ children }: { children: (width: number, height: number) 
       setSize((s) => (s && s[0] === w && s[1] === h ? s : [w, h]));
     };
     measure();
+    if (typeof ResizeObserver === 'undefined') return; // measured once (test DOMs)
     const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
