@@ -32,6 +32,7 @@ const VALID: Record<string, unknown> = {
   replaySetSpeed: { speed: 10 },
   replaySnapshot: undefined,
   replayEvents: { sinceLap: 0 },
+  replayCharts: undefined,
   commentarySince: {},
   commentarySetStyle: { style: 'casual' },
   tyreCurves: { circuit: 'bahrain' },
@@ -47,7 +48,7 @@ const VALID: Record<string, unknown> = {
   monitorAlerts: undefined,
 };
 /** Cheap, read-only methods that may be called with valid arguments during the fuzz. */
-const SAFE_VALID = ['health', 'status', 'listSeasons', 'listRaces', 'replaySnapshot', 'replayEvents', 'commentarySince', 'tyreCurves', 'modelsList', 'modelRuns', 'modelCard', 'monitorAlerts'];
+const SAFE_VALID = ['health', 'status', 'listSeasons', 'listRaces', 'replaySnapshot', 'replayEvents', 'replayCharts', 'commentarySince', 'tyreCurves', 'modelsList', 'modelRuns', 'modelCard', 'monitorAlerts'];
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;

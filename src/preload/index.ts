@@ -48,6 +48,7 @@ const bridge = {
   replaySetSpeed: (a) => invoke('replaySetSpeed', a),
   replaySnapshot: () => invoke('replaySnapshot'),
   replayEvents: (a) => invoke('replayEvents', a),
+  replayCharts: () => invoke('replayCharts'),
   commentarySince: (a) => invoke('commentarySince', a),
   commentarySetStyle: (a) => invoke('commentarySetStyle', a),
   tyreCurves: (a) => invoke('tyreCurves', a),

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { DeepLink } from './deeplink.js';
 import { StoresContext, useReplay, type Stores } from './stores/index.js';
+import { ChartsView } from './views/charts/ChartsView.js';
 import { CommentaryFeed } from './views/CommentaryFeed.js';
 import { DegChart } from './views/DegChart.js';
 import { ModelsView } from './views/ModelsView.js';
@@ -13,7 +14,8 @@ import { SeekBar } from './views/SeekBar.js';
 import { StrategyCard } from './views/StrategyCard.js';
 import { TimingTower } from './views/TimingTower.js';
 
-type View = 'race' | 'results' | 'models';
+type View = 'race' | 'charts' | 'results' | 'models';
+const VIEW_LABEL: Record<View, string> = { race: 'Race', charts: 'Charts', results: 'Results', models: 'Models' };
 
 /** The address follows the open race (`?season=&round=`), so a reload or a shared link opens it again. */
 function useRaceInUrl(stores: Stores): void {
@@ -55,7 +57,7 @@ function Shell() {
           </div>
         )}
         <nav className="tabs" role="tablist">
-          {(['race', 'results', 'models'] as const).map((v) => (
+          {(['race', 'charts', 'results', 'models'] as const).map((v) => (
             <button
               key={v}
               role="tab"
@@ -63,7 +65,7 @@ function Shell() {
               className={view === v ? 'on' : ''}
               onClick={() => setView(v)}
             >
-              {v === 'race' ? 'Race' : v === 'results' ? 'Results' : 'Models'}
+              {VIEW_LABEL[v]}
             </button>
           ))}
         </nav>
@@ -89,6 +91,10 @@ function Shell() {
             <StrategyCard />
             <CommentaryFeed />
           </div>
+        </main>
+      ) : view === 'charts' ? (
+        <main className="charts-main">
+          <ChartsView />
         </main>
       ) : view === 'results' ? (
         <main className="results-main">

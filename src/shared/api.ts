@@ -8,6 +8,7 @@ import type {
   ModelSummary,
   PitLossTable,
   PitRecommendation,
+  RaceCharts,
   RaceEvent,
   RaceResults,
   RaceSummary,
@@ -38,6 +39,8 @@ export interface PitwallApi {
   replaySetSpeed(args: ArgsOf<'replaySetSpeed'>): void;
   replaySnapshot(): TimingSnapshot | null;
   replayEvents(args: ArgsOf<'replayEvents'>): RaceEvent[];
+  /** The strategist charts' data at the replay clock (laps completed by then only); null with no replay open. */
+  replayCharts(): RaceCharts | null;
 
   commentarySince(args: ArgsOf<'commentarySince'>): CommentaryLine[];
   commentarySetStyle(args: ArgsOf<'commentarySetStyle'>): void;
@@ -96,6 +99,7 @@ export const API_METHODS = [
   'replaySetSpeed',
   'replaySnapshot',
   'replayEvents',
+  'replayCharts',
   'commentarySince',
   'commentarySetStyle',
   'tyreCurves',

@@ -324,4 +324,60 @@ export interface RaceThreat {
   probability: number;
   /** 'undercut': stopping first takes the place (at least even odds); 'overcut': fresh tyres slower, stay out. */
   flag: 'undercut' | 'overcut' | null;
+
+/** One completed lap of one car as the strategist charts read it. */
+export interface ChartLap {
+  lap: number;
+  /** Race time at the line: s since the start (the race trace and the gap chart subtract these). */
+  raceTime: number;
+  lapTime: number | null;
+  position: number | null;
+  compound: Compound;
+  tyreAge: number | null;
+  stint: number;
+  /** An in-lap (pit entry during it) or an out-lap (left the pits on it). */
+  pit: 'in' | 'out' | null;
+  /** The worst track state of the race lap with this number (as the seek-bar bands show it). */
+  trackState: TrackState;
+}
+
+/** One set of tyres a car ran: laps fromLap…toLap (toLap grows while the stint runs). */
+export interface ChartStint {
+  driver: string;
+  stint: number; // 1-based, in the order run
+  compound: Compound;
+  /** New (never run) when the set went on; null when the feed does not say. */
+  fresh: boolean | null;
+  /** Tyre age (laps) on the stint's first lap, as the feed counts it (used sets start older). */
+  startAge: number | null;
+  fromLap: number;
+  toLap: number;
+}
+
+export interface ChartDriver {
+  driver: string; // driverRef
+  code: string;
+  team: string;
+  teamColor: string;
+  laps: ChartLap[]; // in lap order, only those completed by `asOf`
+}
+
+/**
+ * Everything the strategist charts (race trace, gap, lap times, stints) draw, as known at session time `asOf`:
+ * nothing completed after it appears. The replay builds it at its clock (engine: replay/charts.ts); a live feed
+ * builds the same shape at its clock minus the broadcast delay, so the same chart components draw both.
+ */
+export interface RaceCharts {
+  season: number;
+  round: number;
+  totalLaps: number;
+  asOf: number; // session time, s
+  /** Race laps the leader has completed by `asOf`. */
+  leaderLaps: number;
+  drivers: ChartDriver[];
+  stints: ChartStint[];
+  /** Pit stops whose in-lap is completed (lap = in-lap). */
+  stops: { driver: string; lap: number; stop: number }[];
+  /** Track-status bands of the completed race laps. */
+  bands: TrackStatusBand[];
 }

@@ -25,6 +25,7 @@ export interface LapRow {
   compound: string | null;
   compound_name: string | null;
   tyre_life: number | null;
+  fresh_tyre: number | null; // 1 new set, 0 used
   team: string | null;
   track_status: string | null;
   position: number | null;

@@ -2,6 +2,7 @@
 // the host (engine/host/race-session.ts), which wires commentary and monitoring onto the controller made here.
 import type { Handlers, Session } from '../engine/kernel/session.js';
 import { sessionKey } from '../engine/kernel/session.js';
+import { raceChartsAt } from './charts.js';
 import { ReplayController } from './controller.js';
 import type { Race } from './race.js';
 
@@ -39,7 +40,7 @@ export function openReplay(s: Session, race: Race): ReplayController {
 }
 
 export const replayHandlers: Handlers<
-  'replayPlay' | 'replayPause' | 'replaySeek' | 'replaySetSpeed' | 'replaySnapshot' | 'replayEvents'
+  'replayPlay' | 'replayPause' | 'replaySeek' | 'replaySetSpeed' | 'replaySnapshot' | 'replayEvents' | 'replayCharts'
 > = {
   replayPlay: (s) => controller(s).play(),
   replayPause: (s) => controller(s).pause(),
@@ -47,4 +48,8 @@ export const replayHandlers: Handlers<
   replaySetSpeed: (s, args) => controller(s).setSpeed(Number(args?.speed)),
   replaySnapshot: (s) => s.use(REPLAY).controller?.snapshot() ?? null,
   replayEvents: (s, args) => s.use(REPLAY).controller?.eventsSoFar(args?.sinceLap ?? 0) ?? [],
+  replayCharts: (s) => {
+    const c = s.use(REPLAY).controller;
+    return c ? raceChartsAt(c.race.tl, c.clock.time) : null;
+  },
 };

@@ -21,6 +21,8 @@ export interface LapRecord {
   pitOut: number | null;
   compound: Compound;
   tyreLife: number | null;
+  /** The set was new when fitted (the feed's FreshTyre); absent or null when unknown. */
+  freshTyre?: boolean | null;
   trackStatus: string;
   position: number | null; // official position at the line (timing feed), when known
   sectors: [number | null, number | null, number | null] | null;
@@ -73,7 +75,7 @@ export interface TimingSource {
 /** The laps-table columns a replay reads. */
 const COLUMNS = [
   'driver', 'driver_ref', 'lap_number', 'time_s', 'lap_time_s', 'stint', 'pit_out_s', 'pit_in_s', 'compound',
-  'tyre_life', 'team', 'track_status', 'position', 'is_accurate', 'sector1_s', 'sector2_s', 'sector3_s', 'lap_start_s',
+  'tyre_life', 'fresh_tyre', 'team', 'track_status', 'position', 'is_accurate', 'sector1_s', 'sector2_s', 'sector3_s', 'lap_start_s',
 ] as const;
 type Row = Pick<LapRow, (typeof COLUMNS)[number]>;
 
@@ -131,6 +133,7 @@ export function dbSource(db: Db, season: number, round: number): TimingSource {
         pitOut: r.pit_out_s,
         compound: raceCompoundOf(r.compound),
         tyreLife: r.tyre_life,
+        freshTyre: r.fresh_tyre === null ? null : r.fresh_tyre === 1,
         trackStatus: r.track_status ?? '', // canonical since import (race/track-status.ts)
         position: r.position,
         sectors: hasSectors ? [r.sector1_s, r.sector2_s, r.sector3_s] : null,

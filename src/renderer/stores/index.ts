@@ -3,6 +3,7 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { ApiClient } from '../api/client.js';
 import { createAnalysisStore, type AnalysisState } from './analysis.js';
+import { createChartsStore, type ChartsState } from './charts.js';
 import { createCommentaryStore, type CommentaryState } from './commentary.js';
 import { createModelsStore, type ModelsState } from './models.js';
 import { createReplayStore, type ReplayState } from './replay.js';
@@ -20,6 +21,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
   const commentary = createCommentaryStore(api);
   const analysis = createAnalysisStore(api, opts.strategyGapMs);
   const models = createModelsStore(api);
+  const charts = createChartsStore(() => api.replayCharts());
 
   const offs = [
     client.on('replay:snapshot', (s) => replay.getState().receiveSnapshot(s)),
@@ -45,6 +47,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
           lastLap = 0;
           analysis.getState().reset();
           commentary.getState().clear();
+          charts.getState().reset();
         }
       }
       if (s.opening || !s.info) return;
@@ -55,6 +58,8 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
         void commentary.getState().load();
       }
       const lap = s.snapshot?.lap ?? 0;
+      // the charts move on whenever a car completes a lap (or the replay seeks)
+      if (s.snapshot) charts.getState().progress(`${race}|${s.snapshot.rows.reduce((n, r) => n + r.lap, 0)}`);
       if (lap < lastLap) commentary.getState().pruneAfter(lap);
       lastLap = lap;
       if (!s.selectedDriver || lap < 1) return;
@@ -90,7 +95,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
     }),
   );
 
-  return { replay, commentary, analysis, models, dispose: () => offs.forEach((off) => off()) };
+  return { replay, commentary, analysis, models, charts, dispose: () => offs.forEach((off) => off()) };
 }
 export type Stores = ReturnType<typeof createStores>;
 
@@ -105,3 +110,6 @@ export const useReplay = <T>(sel: (s: ReplayState) => T): T => useStore(useStore
 export const useCommentary = <T>(sel: (s: CommentaryState) => T): T => useStore(useStores().commentary, sel);
 export const useAnalysis = <T>(sel: (s: AnalysisState) => T): T => useStore(useStores().analysis, sel);
 export const useModels = <T>(sel: (s: ModelsState) => T): T => useStore(useStores().models, sel);
+export const useCharts = <T>(sel: (s: ChartsState) => T): T => useStore(useStores().charts, sel);
+/** The charts store's actions, for views that call them outside a render. */
+export const useChartsStore = () => useStores().charts;

@@ -35,6 +35,7 @@ export const ARGS = {
   replaySetSpeed: z.strictObject({ speed: z.union([z.literal(0), z.number().min(0.1).max(1000)]) }),
   replaySnapshot: none,
   replayEvents: z.strictObject({ sinceLap: lap.optional() }),
+  replayCharts: none,
   commentarySince: z.strictObject({ since: z.string().max(64).optional() }),
   commentarySetStyle: z.strictObject({ style }),
   tyreCurves: z.strictObject({ circuit: ident }),
@@ -93,6 +94,7 @@ export const ROLE = {
   replaySetSpeed: 'viewer',
   replaySnapshot: 'viewer',
   replayEvents: 'viewer',
+  replayCharts: 'viewer',
   commentarySince: 'viewer',
   commentarySetStyle: 'viewer', // the caller's own session's style
   tyreCurves: 'viewer',
