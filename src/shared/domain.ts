@@ -324,6 +324,7 @@ export interface RaceThreat {
   probability: number;
   /** 'undercut': stopping first takes the place (at least even odds); 'overcut': fresh tyres slower, stay out. */
   flag: 'undercut' | 'overcut' | null;
+}
 
 /** One completed lap of one car as the strategist charts read it. */
 export interface ChartLap {
