@@ -1,0 +1,92 @@
+// In-race win probability: per stage of the race (tenths of the distance), a conditional logit over the cars still
+// running at that line for P(win) — softmax per (race, lap), so the field's probabilities sum to one — and binary
+// logistic models for P(podium) and P(points), on the race state (state.ts) with the pre-race probability as a
+// prior. The running-order baseline is the same conditional logit on the position terms alone.
+import { fitConditionalLogit, fitLogistic, logisticMargin, type LogisticJSON } from '../logistic.js';
+import { softmaxByRace } from '../race-winner/metrics.js';
+import type { StateRows } from './state.js';
+
+export const WINPROB_FORMAT = 'pitwall-win-probability/1';
+export const STAGES = 10;
+/** Position terms only: the running-order baseline. */
+export const ORDER_FEATURES = ['log_pos', 'leader', 'p2', 'pos'];
+const L2 = 1;
+
+export interface StageModel {
+  win: LogisticJSON;
+  podium: LogisticJSON;
+  points: LogisticJSON;
+}
+export interface WinProbModelJSON {
+  format: typeof WINPROB_FORMAT;
+  features: string[];
+  stages: StageModel[];
+  trainSeasons: [number, number];
+}
+
+export const stageOf = (fraction: number) => Math.max(0, Math.min(STAGES - 1, Math.floor(fraction * STAGES)));
+
+/** Rows of the groups whose stage is `s`, with the chosen columns. */
+function stageRows(d: StateRows, s: number, cols: string[]) {
+  const idx = cols.map((c) => {
+    const f = d.features.indexOf(c);
+    if (f < 0) throw new Error(`win-probability: feature "${c}" missing`);
+    return f;
+  });
+  const rows: number[] = [];
+  for (let g = 0; g < d.groups.length; g++)
+    if (stageOf(d.groupInfo[g]!.fraction) === s) for (let i = d.groups[g]![0]; i < d.groups[g]![1]; i++) rows.push(i);
+  const x = new Float64Array(rows.length * cols.length);
+  rows.forEach((r, k) => idx.forEach((f, j) => (x[k * cols.length + j] = d.x[r * d.cols + f]!)));
+  const pick = (a: ArrayLike<number>) => Float64Array.from(rows, (r) => a[r]!);
+  return { rows, x, n: rows.length, won: pick(d.won), podium: pick(d.podium), points: pick(d.points), group: Int32Array.from(rows, (r) => d.group[r]!) };
+}
+
+/** Fits one model per stage (cols: the features used; ORDER_FEATURES gives the running-order baseline). */
+export function fitWinProb(d: StateRows, train: [number, number], cols: string[] = d.features, log?: (l: string) => void): WinProbModelJSON {
+  const stages: StageModel[] = [];
+  for (let s = 0; s < STAGES; s++) {
+    const r = stageRows(d, s, cols);
+    if (!r.n) throw new Error(`win-probability: no training laps in stage ${s}`);
+    stages.push({
+      win: fitConditionalLogit(r.x, r.n, r.won, r.group, cols, L2),
+      podium: fitLogistic(r.x, r.n, r.podium, cols, L2),
+      points: fitLogistic(r.x, r.n, r.points, cols, L2),
+    });
+    log?.(`win-probability: stage ${s + 1}/${STAGES} fitted (${r.n} rows)`);
+  }
+  return { format: WINPROB_FORMAT, features: cols, stages, trainSeasons: train };
+}
+
+export interface InRaceProbs {
+  win: Float64Array;
+  podium: Float64Array;
+  points: Float64Array;
+}
+
+/** P(win) (sums to one per race × lap), P(podium), P(points) for every row. */
+export function predictWinProb(m: WinProbModelJSON, d: StateRows): InRaceProbs {
+  const out = { win: new Float64Array(d.rows), podium: new Float64Array(d.rows), points: new Float64Array(d.rows) };
+  for (let s = 0; s < STAGES; s++) {
+    const r = stageRows(d, s, m.features);
+    if (!r.n) continue;
+    const st = m.stages[s]!;
+    const u = logisticMargin(st.win, r.x, r.n);
+    const gs: [number, number][] = [];
+    for (let a = 0; a < r.n; ) {
+      let b = a;
+      while (b < r.n && r.group[b] === r.group[a]) b++;
+      gs.push([a, b]);
+      a = b;
+    }
+    const pw = softmaxByRace(u, gs);
+    const pp = logisticMargin(st.podium, r.x, r.n);
+    const pt = logisticMargin(st.points, r.x, r.n);
+    r.rows.forEach((row, k) => {
+      out.win[row] = pw[k]!;
+      out.podium[row] = Math.max(pw[k]!, 1 / (1 + Math.exp(-pp[k]!)));
+      out.points[row] = Math.max(out.podium[row]!, 1 / (1 + Math.exp(-pt[k]!)));
+    });
+  }
+  return out;
+}
