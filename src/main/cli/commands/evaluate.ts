@@ -18,7 +18,7 @@ export const command: Command = {
     if (ctx.opts.rolling !== undefined) {
       if (ctx.positionals[0] !== 'race-winner') throw new UsageError('--rolling is for the race-winner kind');
       const [from, to] = parseSeasonRange(ctx.opts.rolling, 'rolling');
-      const { predictions: _p, ...rep } = rollingEvaluate(ctx.db(), from, to, {
+      const { predictions: _p, models: _m, ...rep } = rollingEvaluate(ctx.db(), from, to, {
         seed: Number(ctx.opts.seed ?? 1),
         cacheDir: join(dirname(ctx.dbFile), 'cache', 'models'),
         log: ctx.log,

@@ -1,7 +1,7 @@
 // The rolling-origin protocol on the real data: each test season is fitted on the seasons before it only, and every
 // race's probabilities sum to one. The fitter here is a cheap spy (a small conditional logit) that records what it saw.
 import { describe, expect, it } from 'vitest';
-import { sharedDb } from '../../../tests/helpers/db.js';
+import { sharedDb } from '../../../../tests/helpers/db.js';
 import { fitConditionalLogit } from '../logistic.js';
 import type { WinnerData } from './dataset.js';
 import { columns } from './model.js';
@@ -22,8 +22,9 @@ function spyFit(seen: { range: [number, number]; seasons: number[] }[]) {
         linear,
         gbdt: null,
         mix: { linear: 1, boosted: 0 },
+        pole: 0,
         trainSeasons: range,
-        cv: { folds: [], linearL2: 1, decay: 1, rounds: 0, logloss: NaN, linearLogloss: NaN },
+        cv: { folds: [], linearL2: 1, decay: 1, featureSet: 0, rounds: 0, logloss: NaN, linearLogloss: NaN },
       },
     };
   };

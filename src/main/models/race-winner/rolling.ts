@@ -7,7 +7,7 @@ import type { Db } from '../../data/db.js';
 import { raceEntries } from './entries.js';
 import { fromEntries, seasonSlice, type WinnerData } from './dataset.js';
 import { groupsOf, poleScores, softmaxByRace, winnerMetrics, type WinnerMetrics } from './metrics.js';
-import { fitRecipe, logisticBaselineProbs, RECIPE_VERSION, recipeProbabilities, type FittedRecipe } from './recipe.js';
+import { fitRecipe, logisticBaselineProbs, RECIPE_VERSION, recipeProbabilities, type FittedRecipe, type RecipeModelJSON } from './recipe.js';
 import { WEEKEND_FEATURES, WEEKEND_SET_VERSION, weekendFeatures } from './weekend.js';
 
 /** First training season: knockout qualifying with one timed lap per car set (gaps in % are comparable since). */
@@ -29,7 +29,7 @@ export interface RollingSeason {
   ece: number;
   brier: number;
   train_seasons: [number, number];
-  chosen: { linear_l2: number; decay: number; rounds: number; w_linear: number; inner_folds: number[] };
+  chosen: { feature_set: string; linear_l2: number; decay: number; rounds: number; w_linear: number; pole: number; inner_folds: number[] };
   baselines: { pole_sitter: Scores; logistic_regression: Scores };
 }
 export interface RollingReport {
@@ -44,6 +44,8 @@ export interface RollingOptions {
   log?: (line: string) => void;
   /** The fitter (default: the recipe); tests pass a spy to prove what each season trains on. */
   fit?: (train: WinnerData, range: [number, number], seed: number) => FittedRecipe;
+  /** Seasons whose fitted model must come back (a cached season without it is fitted again). */
+  needModels?: number[];
   /** Folder for per-season results (keyed by the data, the recipe version, start and seed); none = no cache. */
   cacheDir?: string;
 }
@@ -52,6 +54,8 @@ interface SeasonResult {
   record: RollingSeason;
   p: number[];
   lr: number[];
+  /** The model fitted for this season (on the seasons before it). */
+  model?: RecipeModelJSON;
 }
 
 /** A stamp of the results in the database: a cached season is reused only while the data it saw is unchanged. */
@@ -65,13 +69,19 @@ function dataStamp(db: Db): string {
 const strip = ({ races: _r, ...m }: WinnerMetrics): Scores => m;
 
 /** Rolling-origin evaluation over test seasons [from, to]; also returns the pooled out-of-sample probabilities. */
-export function rollingEvaluate(db: Db, from: number, to: number, opts: RollingOptions = {}): RollingReport & { predictions: { data: WinnerData; p: Float64Array } } {
+export function rollingEvaluate(
+  db: Db,
+  from: number,
+  to: number,
+  opts: RollingOptions = {},
+): RollingReport & { predictions: { data: WinnerData; p: Float64Array }; models: Map<number, RecipeModelJSON> } {
   const seed = opts.seed ?? 1;
   const fit = opts.fit ?? ((d, r, s) => fitRecipe(d, r, { seed: s, log: opts.log }));
   const start = opts.start ?? Math.min(DATA_START, from - 3);
   const all = weekendDataset(db, start, to);
   const stamp = opts.cacheDir && !opts.fit ? dataStamp(db) : null;
   const seasons: RollingSeason[] = [];
+  const models = new Map<number, RecipeModelJSON>();
   const pooled = { won: [] as number[], race: [] as number[], p: [] as number[], pole: [] as number[], lr: [] as number[], rows: [] as number[] };
   for (let s = from; s <= to; s++) {
     const test = seasonSlice(all, s, s);
@@ -79,7 +89,7 @@ export function rollingEvaluate(db: Db, from: number, to: number, opts: RollingO
     opts.log?.(`race-winner rolling: season ${s} (${s - from + 1}/${to - from + 1}), training ${start}–${s - 1}`);
     const file = stamp ? join(opts.cacheDir!, `race-winner-rolling-r${RECIPE_VERSION}-w${WEEKEND_SET_VERSION}-${s}-from${start}-seed${seed}-${stamp}.json`) : null;
     let res: SeasonResult | null = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SeasonResult) : null;
-    if (res && res.p.length !== test.rows) res = null;
+    if (res && (res.p.length !== test.rows || (!res.model && opts.needModels?.includes(s)))) res = null;
     if (!res) {
       // the fitter sees ONLY the rows of the training seasons
       const train = seasonSlice(all, start, s - 1);
@@ -89,13 +99,22 @@ export function rollingEvaluate(db: Db, from: number, to: number, opts: RollingO
       const lr = logisticBaselineProbs(train, test);
       const m = winnerMetrics(p, test.won, test.groups);
       res = {
+        model: f.model,
         p: Array.from(p),
         lr: Array.from(lr),
         record: {
           season: s,
           ...m,
           train_seasons: [start, s - 1],
-          chosen: { linear_l2: f.model.cv.linearL2, decay: f.model.cv.decay, rounds: f.model.cv.rounds, w_linear: f.model.mix.linear, inner_folds: f.model.cv.folds },
+          chosen: {
+            feature_set: f.model.cv.featureSet ? 'weekend+points' : 'weekend',
+            linear_l2: f.model.cv.linearL2,
+            decay: f.model.cv.decay,
+            rounds: f.model.cv.rounds,
+            w_linear: f.model.mix.linear,
+            pole: f.model.pole,
+            inner_folds: f.model.cv.folds,
+          },
           baselines: { pole_sitter: strip(winnerMetrics(pole, test.won, test.groups)), logistic_regression: strip(winnerMetrics(lr, test.won, test.groups)) },
         },
       };
@@ -107,6 +126,7 @@ export function rollingEvaluate(db: Db, from: number, to: number, opts: RollingO
     const { p, lr } = res;
     const pole = softmaxByRace(poleScores(test.qualiPos), test.groups);
     seasons.push(res.record);
+    if (res.model) models.set(s, res.model);
     for (let i = 0; i < test.rows; i++) {
       pooled.won.push(test.won[i]!);
       pooled.race.push(test.raceIds[i]!);
@@ -126,5 +146,6 @@ export function rollingEvaluate(db: Db, from: number, to: number, opts: RollingO
       baselines: { pole_sitter: winnerMetrics(pooled.pole, pooled.won, groups), logistic_regression: winnerMetrics(pooled.lr, pooled.won, groups) },
     },
     predictions: { data: testAll, p: Float64Array.from(pooled.p) },
+    models,
   };
 }

@@ -4,6 +4,7 @@
 // prior. The running-order baseline is the same conditional logit on the position terms alone.
 import { fitConditionalLogit, fitLogistic, logisticMargin, type LogisticJSON } from '../logistic.js';
 import { softmaxByRace } from '../race-winner/metrics.js';
+import type { RecipeModelJSON } from '../race-winner/recipe.js';
 import type { StateRows } from './state.js';
 
 export const WINPROB_FORMAT = 'pitwall-win-probability/1';
@@ -22,6 +23,8 @@ export interface WinProbModelJSON {
   features: string[];
   stages: StageModel[];
   trainSeasons: [number, number];
+  /** The pre-race model whose probabilities are the prior (trained on the seasons before the in-race test range). */
+  prerace?: RecipeModelJSON | null;
 }
 
 export const stageOf = (fraction: number) => Math.max(0, Math.min(STAGES - 1, Math.floor(fraction * STAGES)));

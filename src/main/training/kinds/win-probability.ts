@@ -7,26 +7,40 @@ import { rollingEvaluate } from '../../models/race-winner/rolling.js';
 import { CHECKPOINTS, binaryLogloss, checkpointGroups, groupMetrics } from '../../models/win-probability/evaluate.js';
 import { fitWinProb, ORDER_FEATURES, predictWinProb, type WinProbModelJSON } from '../../models/win-probability/model.js';
 import { raceStates, type Priors, type StateRows } from '../../models/win-probability/state.js';
-import type { ModelKind, Split } from '../kind.js';
+import type { RecipeModelJSON } from '../../models/race-winner/recipe.js';
+import type { ModelKind } from '../kind.js';
 
 interface Data {
   train: StateRows;
   test: StateRows;
+  /** The pre-race model trained on the seasons before the test range: served with the in-race model. */
+  prerace: RecipeModelJSON | null;
 }
 
 /** First season with per-lap tyre data. */
 const FIRST_LAP_SEASON = 2018;
 
 /** Pre-race probabilities of every race in [from, to], each season out of sample (rolling origin, cached). */
-export function rollingPriors(db: Parameters<typeof rollingEvaluate>[0], dbFile: string, from: number, to: number, log?: (l: string) => void): Priors {
-  const r = rollingEvaluate(db, from, to, { cacheDir: join(dirname(dbFile), 'cache', 'models'), log });
+export function rollingPriors(
+  db: Parameters<typeof rollingEvaluate>[0],
+  dbFile: string,
+  from: number,
+  to: number,
+  log?: (l: string) => void,
+  needModel?: number,
+): { priors: Priors; model: RecipeModelJSON | null } {
+  const r = rollingEvaluate(db, from, to, {
+    cacheDir: join(dirname(dbFile), 'cache', 'models'),
+    log,
+    ...(needModel !== undefined ? { needModels: [needModel] } : {}),
+  });
   const out: Priors = new Map();
   r.predictions.data.entries.forEach((e, i) => {
     let m = out.get(e.race);
     if (!m) out.set(e.race, (m = new Map()));
     m.set(e.driver, r.predictions.p[i]!);
   });
-  return out;
+  return { priors: out, model: needModel !== undefined ? (r.models.get(needModel) ?? null) : null };
 }
 
 const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
@@ -68,9 +82,10 @@ export const kind: ModelKind<Data> = {
   },
 
   features(ctx, split) {
-    const priors = rollingPriors(ctx.db, ctx.dbFile, split.train[0], split.test[1], ctx.log);
+    const { priors, model } = rollingPriors(ctx.db, ctx.dbFile, split.train[0], split.test[1], ctx.log, split.test[0]);
     ctx.log('win-probability: race states');
     return {
+      prerace: model,
       train: raceStates(ctx.db, split.train[0], split.train[1], priors),
       test: raceStates(ctx.db, split.test[0], split.test[1], priors),
     };
@@ -87,7 +102,7 @@ export const kind: ModelKind<Data> = {
   },
 
   train(ctx, d, split) {
-    const model = fitWinProb(d.train, split.train, d.train.features, ctx.log);
+    const model = { ...fitWinProb(d.train, split.train, d.train.features, ctx.log), prerace: d.prerace };
     return { model, params: { stages: model.stages.length, features: model.features.length, l2: 1 } };
   },
 
