@@ -38,6 +38,7 @@ const VALID: Record<string, unknown> = {
   stintForecast: { season: 2023, round: 1, driver: 'max_verstappen', lap: 10 },
   strategyRecommend: { season: 2023, round: 1, driver: 'max_verstappen', lap: 20, seeds: 5 },
   predictWinner: { season: 2023, round: 1 },
+  winProbability: { season: 2023, round: 1 },
   modelsList: undefined,
   modelRuns: { name: 'race-winner' },
   modelCard: { name: 'race-winner' },

@@ -54,6 +54,7 @@ const bridge = {
   stintForecast: (a) => invoke('stintForecast', a),
   strategyRecommend: (a) => invoke('strategyRecommend', a),
   predictWinner: (a) => invoke('predictWinner', a),
+  winProbability: (a) => invoke('winProbability', a),
   modelsList: () => invoke('modelsList'),
   modelRuns: (a) => invoke('modelRuns', a),
   modelCard: (a) => invoke('modelCard', a),

@@ -12,6 +12,7 @@ import { ResultsTable, ResultsView } from './views/ResultsView.js';
 import { SeekBar } from './views/SeekBar.js';
 import { StrategyCard } from './views/StrategyCard.js';
 import { TimingTower } from './views/TimingTower.js';
+import { WinProbChart } from './views/WinProbChart.js';
 
 type View = 'race' | 'results' | 'models';
 
@@ -85,6 +86,7 @@ function Shell() {
                 <ResultsTable results={results} compact />
               </section>
             ) : null}
+            <WinProbChart />
             <DegChart />
             <StrategyCard />
             <CommentaryFeed />

@@ -15,6 +15,7 @@ import type {
   StintForecast,
   TimingSnapshot,
   WinnerPrediction,
+  WinProbabilityTrace,
 } from './domain.js';
 import type { CallMessage, ResultMessage } from './rpc.js';
 import type { ArgsOf } from './schemas/api.js';
@@ -46,6 +47,8 @@ export interface PitwallApi {
   strategyRecommend(args: ArgsOf<'strategyRecommend'>): PitRecommendation | null;
 
   predictWinner(args: ArgsOf<'predictWinner'>): WinnerPrediction[];
+  /** In-race P(win)/P(podium)/P(points) after every lap (lap 0: pre-race); null without a win-probability model. */
+  winProbability(args: ArgsOf<'winProbability'>): WinProbabilityTrace | null;
   modelsList(): ModelSummary[];
   modelRuns(args: ArgsOf<'modelRuns'>): RunSummary[];
   modelCard(args: ArgsOf<'modelCard'>): { markdown: string; importance: FeatureImportance[] } | null;
@@ -96,6 +99,7 @@ export const API_METHODS = [
   'stintForecast',
   'strategyRecommend',
   'predictWinner',
+  'winProbability',
   'modelsList',
   'modelRuns',
   'modelCard',

@@ -266,3 +266,21 @@ export interface WinnerPrediction {
   code: string;
   probability: number;
 }
+
+/** In-race probabilities of one car after a lap (lap 0 = the pre-race model). */
+export interface WinProbabilityEntry {
+  code: string;
+  win: number;
+  /** Null at lap 0 (the pre-race model gives P(win) only). */
+  podium: number | null;
+  points: number | null;
+}
+
+/** Win probability over a race: the pre-race values, then the field after every lap. */
+export interface WinProbabilityTrace {
+  season: number;
+  round: number;
+  /** Where the model came from: `registry vN` or `shipped`. */
+  source: string;
+  laps: { lap: number; cars: WinProbabilityEntry[] }[];
+}

@@ -7,6 +7,7 @@ import { createCommentaryStore, type CommentaryState } from './commentary.js';
 import { createModelsStore, type ModelsState } from './models.js';
 import { createReplayStore, type ReplayState } from './replay.js';
 import { frameScheduler, type Scheduler } from './schedule.js';
+import { createWinProbStore, type WinProbState } from './winprob.js';
 
 export interface StoreOptions {
   schedule?: Scheduler;
@@ -20,6 +21,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
   const commentary = createCommentaryStore(api);
   const analysis = createAnalysisStore(api, opts.strategyGapMs);
   const models = createModelsStore(api);
+  const winprob = createWinProbStore(api);
 
   const offs = [
     client.on('replay:snapshot', (s) => replay.getState().receiveSnapshot(s)),
@@ -45,6 +47,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
           lastLap = 0;
           analysis.getState().reset();
           commentary.getState().clear();
+          winprob.getState().reset();
         }
       }
       if (s.opening || !s.info) return;
@@ -53,6 +56,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
         lastRace = race;
         void analysis.getState().loadCurves(s.info.circuitRef);
         void commentary.getState().load();
+        void winprob.getState().load(s.info.season, s.info.round);
       }
       const lap = s.snapshot?.lap ?? 0;
       if (lap < lastLap) commentary.getState().pruneAfter(lap);
@@ -90,7 +94,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
     }),
   );
 
-  return { replay, commentary, analysis, models, dispose: () => offs.forEach((off) => off()) };
+  return { replay, commentary, analysis, models, winprob, dispose: () => offs.forEach((off) => off()) };
 }
 export type Stores = ReturnType<typeof createStores>;
 
@@ -105,3 +109,4 @@ export const useReplay = <T>(sel: (s: ReplayState) => T): T => useStore(useStore
 export const useCommentary = <T>(sel: (s: CommentaryState) => T): T => useStore(useStores().commentary, sel);
 export const useAnalysis = <T>(sel: (s: AnalysisState) => T): T => useStore(useStores().analysis, sel);
 export const useModels = <T>(sel: (s: ModelsState) => T): T => useStore(useStores().models, sel);
+export const useWinProb = <T>(sel: (s: WinProbState) => T): T => useStore(useStores().winprob, sel);

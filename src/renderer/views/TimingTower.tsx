@@ -1,7 +1,8 @@
 // Live timing tower: one fixed-height row per position (stable DOM, no jumps), race-control banner on top.
 import { memo } from 'react';
-import type { RaceEvent, RaceEventType, TimingRow, TrackState } from '../../shared/domain.js';
-import { useReplay } from '../stores/index.js';
+import type { RaceEvent, RaceEventType, TimingRow, TrackState, WinProbabilityEntry } from '../../shared/domain.js';
+import { useReplay, useWinProb } from '../stores/index.js';
+import { carsAtLap } from '../stores/winprob.js';
 import { Empty } from './Empty.js';
 import {
   COMPOUND_COLOR,
@@ -32,14 +33,19 @@ export function RaceControlBanner({ state, events }: { state: TrackState | null;
   );
 }
 
+const pct = (p: number) => (p >= 0.995 ? '>99' : p < 0.005 ? '<1' : String(Math.round(p * 100)));
+
 const Row = memo(function Row({
   row,
   sectors,
   selected,
   fastest,
   onSelect,
+  wp,
 }: {
   row: TimingRow;
+  /** The car's in-race P(win)/P(podium) at this lap, when a win-probability model is loaded. */
+  wp?: WinProbabilityEntry | undefined;
   sectors: boolean;
   selected: boolean;
   /** Holds the race's fastest lap so far (best lap shown purple). */
@@ -88,6 +94,7 @@ const Row = memo(function Row({
         <span className="num">{row.tyreAge ?? '—'}</span>
       </span>
       <span className="c-pits num">{row.pitStops}</span>
+      <span className="c-wp num" title="P(win) · P(podium)">{wp && !row.retired ? `${pct(wp.win)} · ${wp.podium === null ? '–' : pct(wp.podium)}` : ''}</span>
       <span className="c-flags">
         {row.retired ? (
           <em className="flag out">OUT</em>
@@ -111,6 +118,7 @@ export function TimingTower() {
   const events = useReplay((s) => s.events);
   const sectors = Boolean(info?.hasSectors);
   const rows = snapshot?.rows ?? [];
+  const wp = carsAtLap(useWinProb((s) => s.trace), snapshot?.lap ?? 0);
   const fastest = rows.reduce((m, r) => (r.bestLap !== null && r.bestLap < m ? r.bestLap : m), Infinity);
   return (
     <section className={`panel tower ${sectors ? 'with-sectors' : ''}`} aria-label="Timing tower">
@@ -131,6 +139,7 @@ export function TimingTower() {
         ) : null}
         <span className="c-tyre">Tyre</span>
         <span className="c-pits">Pit</span>
+        <span className="c-wp" title="P(win) · P(podium), %">Win·Pod</span>
         <span className="c-flags" />
       </div>
       <div className="rows">
@@ -143,6 +152,7 @@ export function TimingTower() {
               selected={r.driver === selected}
               fastest={r.bestLap === fastest}
               onSelect={selectDriver}
+              wp={wp.get(r.code)}
             />
           ))
         ) : (

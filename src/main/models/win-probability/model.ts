@@ -17,6 +17,9 @@ export interface StageModel {
   win: LogisticJSON;
   podium: LogisticJSON;
   points: LogisticJSON;
+  /** Running-order model of the stage and its share α in P(win) = (1−α)·p_state + α·p_order (inner validation). */
+  order?: LogisticJSON;
+  alpha?: number;
 }
 export interface WinProbModelJSON {
   format: typeof WINPROB_FORMAT;
@@ -61,6 +64,73 @@ export function fitWinProb(d: StateRows, train: [number, number], cols: string[]
   return { format: WINPROB_FORMAT, features: cols, stages, trainSeasons: train };
 }
 
+const ALPHAS = [0, 0.1, 0.2, 0.3, 0.4, 0.5];
+
+/** The state model hedged with the running-order model: per stage, α chosen on the LAST training season (models
+ *  fitted on the seasons before it), then both refitted on the whole training range. */
+export function fitHedgedWinProb(d: StateRows, train: [number, number], log?: (l: string) => void): WinProbModelJSON {
+  const inner = splitSeasons(d, train[1]);
+  const alphas = new Array<number>(STAGES).fill(0);
+  if (inner.fit.rows && inner.valid.rows) {
+    const ms = fitWinProb(inner.fit, [train[0], train[1] - 1]);
+    const mo = fitWinProb(inner.fit, [train[0], train[1] - 1], ORDER_FEATURES);
+    const ps = predictWinProb(ms, inner.valid).win;
+    const po = predictWinProb(mo, inner.valid).win;
+    for (let s = 0; s < STAGES; s++) {
+      let best = { a: 0, ll: Infinity };
+      for (const a of ALPHAS) {
+        let ll = 0;
+        inner.valid.groups.forEach(([b, e], g) => {
+          if (stageOf(inner.valid.groupInfo[g]!.fraction) !== s) return;
+          for (let i = b; i < e; i++) if (inner.valid.won[i] === 1) ll -= Math.log(Math.max((1 - a) * ps[i]! + a * po[i]!, 1e-12));
+        });
+        if (ll < best.ll - 1e-9) best = { a, ll };
+      }
+      alphas[s] = best.a;
+    }
+    log?.(`win-probability: running-order share per stage (validated on ${train[1]}): ${alphas.join(' ')}`);
+  }
+  const m = fitWinProb(d, train, d.features, log);
+  const o = fitWinProb(d, train, ORDER_FEATURES);
+  m.stages.forEach((st, s) => {
+    st.order = o.stages[s]!.win;
+    st.alpha = alphas[s]!;
+  });
+  return m;
+}
+
+/** Rows of seasons < season (fit) and = season (valid). */
+function splitSeasons(d: StateRows, season: number): { fit: StateRows; valid: StateRows } {
+  const part = (keep: (s: number) => boolean): StateRows => {
+    const gs = d.groupInfo.map((gi, g) => g).filter((g) => keep(d.groupInfo[g]!.season));
+    const rows: number[] = gs.flatMap((g) => Array.from({ length: d.groups[g]![1] - d.groups[g]![0] }, (_, k) => d.groups[g]![0] + k));
+    const x = new Float64Array(rows.length * d.cols);
+    rows.forEach((r, k) => x.set(d.x.subarray(r * d.cols, (r + 1) * d.cols), k * d.cols));
+    const groups: [number, number][] = [];
+    let at = 0;
+    for (const g of gs) {
+      const n = d.groups[g]![1] - d.groups[g]![0];
+      groups.push([at, at + n]);
+      at += n;
+    }
+    const pick = (a: ArrayLike<number>) => Float64Array.from(rows, (r) => a[r]!);
+    return {
+      ...d,
+      rows: rows.length,
+      x,
+      group: Int32Array.from(groups.flatMap(([a, b], k) => new Array<number>(b - a).fill(k))),
+      groups,
+      groupInfo: gs.map((g) => d.groupInfo[g]!),
+      driver: rows.map((r) => d.driver[r]!),
+      won: pick(d.won),
+      podium: pick(d.podium),
+      points: pick(d.points),
+      prior: pick(d.prior),
+    };
+  };
+  return { fit: part((s) => s < season), valid: part((s) => s === season) };
+}
+
 export interface InRaceProbs {
   win: Float64Array;
   podium: Float64Array;
@@ -82,7 +152,16 @@ export function predictWinProb(m: WinProbModelJSON, d: StateRows): InRaceProbs {
       gs.push([a, b]);
       a = b;
     }
-    const pw = softmaxByRace(u, gs);
+    let pw = softmaxByRace(u, gs);
+    if (st.order && st.alpha) {
+      const ord = m.features.map((f) => f);
+      const oi = (st.order.scaler.features).map((f) => ord.indexOf(f));
+      const xo = new Float64Array(r.n * oi.length);
+      for (let k = 0; k < r.n; k++) oi.forEach((f, j) => (xo[k * oi.length + j] = r.x[k * m.features.length + f]!));
+      const po = softmaxByRace(logisticMargin(st.order, xo, r.n), gs);
+      const a = st.alpha;
+      pw = Float64Array.from(pw, (v, k) => (1 - a) * v + a * po[k]!);
+    }
     const pp = logisticMargin(st.podium, r.x, r.n);
     const pt = logisticMargin(st.points, r.x, r.n);
     r.rows.forEach((row, k) => {

@@ -8,6 +8,8 @@ import { hasState } from '../../race/track-status.js';
 
 /** Time a stop costs under green flag (pit lane + stationary), seconds; a typical value, for the stop-adjusted gap. */
 export const PIT_LOSS_S = 22;
+/** ... and under a safety car or VSC, when the field is slow (a typical value). */
+export const PIT_LOSS_SC_S = 12;
 
 export const STATE_FEATURES = [
   'log_pos',
@@ -136,6 +138,7 @@ export function raceStates(db: Db, from: number, to: number, priors: Priors, rou
       const leadNeed = need(lead);
       const sc = hasState(lead.track_status, 'sc') ? 1 : 0;
       const vsc = hasState(lead.track_status, 'vsc') ? 1 : 0;
+      const loss = sc || vsc ? PIT_LOSS_SC_S : PIT_LOSS_S;
       const g = groupInfo.length;
       groupInfo.push({ race: key, season, round: rnd, lap, fraction: lap / total });
       let pSum = 0;
@@ -153,7 +156,7 @@ export function raceStates(db: Db, from: number, to: number, priors: Priors, rou
           p2: pos0 === 1 ? 1 : 0,
           pos: pos0 + 1,
           gap_leader_scaled: Math.min(gap, 120) / scale,
-          gap_adj_scaled: Math.max(-60, Math.min(gap + PIT_LOSS_S * (n - leadNeed), 120)) / scale,
+          gap_adj_scaled: Math.max(-60, Math.min(gap + loss * (n - leadNeed), 120)) / scale,
           gap_ahead: Math.min(ahead, 30),
           gap_behind: Math.min(behind, 30),
           needs_stop: n,

@@ -3,14 +3,16 @@
 // laps of split.train, judged on split.test at 25/50/75/90 % of race distance against the pre-race model and the
 // running-order conditional logit.
 import { dirname, join } from 'node:path';
-import { rollingEvaluate } from '../../models/race-winner/rolling.js';
+import { rollingEvaluate, type RollingReport } from '../../models/race-winner/rolling.js';
 import { CHECKPOINTS, binaryLogloss, checkpointGroups, groupMetrics } from '../../models/win-probability/evaluate.js';
-import { fitWinProb, ORDER_FEATURES, predictWinProb, type WinProbModelJSON } from '../../models/win-probability/model.js';
+import { fitHedgedWinProb, fitWinProb, ORDER_FEATURES, predictWinProb, type WinProbModelJSON } from '../../models/win-probability/model.js';
 import { raceStates, type Priors, type StateRows } from '../../models/win-probability/state.js';
 import type { RecipeModelJSON } from '../../models/race-winner/recipe.js';
 import type { ModelKind } from '../kind.js';
 
 interface Data {
+  /** The pre-race rolling-origin table (every season out of sample), for the model card. */
+  rolling: RollingReport;
   train: StateRows;
   test: StateRows;
   /** The pre-race model trained on the seasons before the test range: served with the in-race model. */
@@ -28,7 +30,7 @@ export function rollingPriors(
   to: number,
   log?: (l: string) => void,
   needModel?: number,
-): { priors: Priors; model: RecipeModelJSON | null } {
+): { priors: Priors; model: RecipeModelJSON | null; report: RollingReport } {
   const r = rollingEvaluate(db, from, to, {
     cacheDir: join(dirname(dbFile), 'cache', 'models'),
     log,
@@ -40,7 +42,26 @@ export function rollingPriors(
     if (!m) out.set(e.race, (m = new Map()));
     m.set(e.driver, r.predictions.p[i]!);
   });
-  return { priors: out, model: needModel !== undefined ? (r.models.get(needModel) ?? null) : null };
+  return { priors: out, model: needModel !== undefined ? (r.models.get(needModel) ?? null) : null, report: { seasons: r.seasons, pooled: r.pooled } };
+}
+
+/** First test season of the pre-race rolling table in the model card. */
+const ROLLING_FROM = 2016;
+
+/** The rolling-origin table as Markdown (a card note). */
+export function rollingTable(r: RollingReport): string {
+  const row = (name: string, m: RollingReport['pooled'] | RollingReport['seasons'][number]) => {
+    const b = m.baselines;
+    return `| ${name} | ${m.races} | ${m.top1.toFixed(3)} | ${b.pole_sitter.top1.toFixed(3)} | ${m.top3.toFixed(3)} | ${m.logloss.toFixed(3)} | ${b.logistic_regression.logloss.toFixed(3)} | ${m.ece.toFixed(3)} |`;
+  };
+  return [
+    'Pre-race model (the prior), rolling origin — each season trained on every season before it:',
+    '',
+    '| season | races | top1 | pole-sitter top1 | top3 | logloss | logistic regression logloss | ECE |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.seasons.map((s) => row(String(s.season), s)),
+    row('pooled', r.pooled),
+  ].join('\n');
 }
 
 const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
@@ -82,9 +103,11 @@ export const kind: ModelKind<Data> = {
   },
 
   features(ctx, split) {
-    const { priors, model } = rollingPriors(ctx.db, ctx.dbFile, split.train[0], split.test[1], ctx.log, split.test[0]);
+    // the pre-race table from ROLLING_FROM (the priors of the in-race seasons are part of it)
+    const { priors, model, report } = rollingPriors(ctx.db, ctx.dbFile, Math.min(ROLLING_FROM, split.train[0]), split.test[1], ctx.log, split.test[0]);
     ctx.log('win-probability: race states');
     return {
+      rolling: report,
       prerace: model,
       train: raceStates(ctx.db, split.train[0], split.train[1], priors),
       test: raceStates(ctx.db, split.test[0], split.test[1], priors),
@@ -102,8 +125,8 @@ export const kind: ModelKind<Data> = {
   },
 
   train(ctx, d, split) {
-    const model = { ...fitWinProb(d.train, split.train, d.train.features, ctx.log), prerace: d.prerace };
-    return { model, params: { stages: model.stages.length, features: model.features.length, l2: 1 } };
+    const model = { ...fitHedgedWinProb(d.train, split.train, ctx.log), prerace: d.prerace };
+    return { model, params: { stages: model.stages.length, features: model.features.length, l2: 1, order_share: model.stages.map((s) => s.alpha ?? 0).join(',') } };
   },
 
   evaluate(ctx, trained, d, split) {
@@ -135,6 +158,7 @@ export const kind: ModelKind<Data> = {
       logloss: pooled.logloss,
       brier: pooled.brier,
       ece: pooled.ece,
+      pre_race_rolling: d.rolling,
     };
     const base = (k: 'pre_race' | 'running_order') =>
       ({ logloss: r4(checkpoints.reduce((a, c) => a + c.baselines[k].logloss, 0) / checkpoints.length) });
@@ -142,9 +166,12 @@ export const kind: ModelKind<Data> = {
       metrics: { logloss: pooled.logloss, brier: pooled.brier, ece: pooled.ece },
       baselines: { pre_race: base('pre_race'), running_order: base('running_order') },
       report,
-      notes: checkpoints.map(
-        (c) => `${Math.round(c.fraction * 100)} %: logloss ${c.logloss} (pre-race ${c.baselines.pre_race.logloss}, running order ${c.baselines.running_order.logloss}), Brier ${c.brier}, ECE ${c.ece}`,
-      ),
+      notes: [
+        ...checkpoints.map(
+          (c) => `${Math.round(c.fraction * 100)} %: logloss ${c.logloss} (pre-race ${c.baselines.pre_race.logloss}, running order ${c.baselines.running_order.logloss}), Brier ${c.brier}, ECE ${c.ece}`,
+        ),
+        `\n${rollingTable(d.rolling)}\n`,
+      ],
     };
   },
 };
