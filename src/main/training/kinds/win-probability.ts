@@ -8,6 +8,7 @@ import { CHECKPOINTS, binaryLogloss, checkpointGroups, groupMetrics } from '../.
 import { fitHedgedWinProb, fitWinProb, ORDER_FEATURES, predictWinProb, type WinProbModelJSON } from '../../models/win-probability/model.js';
 import { raceStates, type Priors, type StateRows } from '../../models/win-probability/state.js';
 import type { RecipeModelJSON } from '../../models/race-winner/recipe.js';
+import { WEEKEND_SET_VERSION } from '../../models/race-winner/weekend.js';
 import type { ModelKind } from '../kind.js';
 
 interface Data {
@@ -116,7 +117,7 @@ export const kind: ModelKind<Data> = {
 
   lineage(d, split) {
     return {
-      featureViews: [{ name: 'race_state', version: 1 }, { name: 'race_winner_weekend', version: 2 }],
+      featureViews: [{ name: 'race_state', version: 1 }, { name: 'race_winner_weekend', version: WEEKEND_SET_VERSION }],
       trainSeasons: split.train,
       testSeasons: split.test,
       trainRows: d.train.rows,
