@@ -144,6 +144,7 @@ export function fakeClient(overrides: Impl = {}): FakeClient {
     tyreCurves: () => [],
     stintForecast: () => null,
     strategyRecommend: () => null,
+    winProbability: () => null,
     modelsList: () => [],
     modelRuns: () => [],
     modelCard: () => null,
