@@ -41,6 +41,7 @@ const VALID: Record<string, unknown> = {
   strategyPitLoss: { circuit: 'bahrain' },
   strategyRejoin: { season: 2023, round: 1, driver: 'max_verstappen', lap: 20 },
   predictWinner: { season: 2023, round: 1 },
+  winProbability: { season: 2023, round: 1 },
   modelsList: undefined,
   modelRuns: { name: 'race-winner' },
   modelCard: { name: 'race-winner' },

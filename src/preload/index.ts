@@ -57,6 +57,7 @@ const bridge = {
   strategyPitLoss: (a) => invoke('strategyPitLoss', a),
   strategyRejoin: (a) => invoke('strategyRejoin', a),
   predictWinner: (a) => invoke('predictWinner', a),
+  winProbability: (a) => invoke('winProbability', a),
   modelsList: () => invoke('modelsList'),
   modelRuns: (a) => invoke('modelRuns', a),
   modelCard: (a) => invoke('modelCard', a),

@@ -13,6 +13,7 @@ import { ResultsTable, ResultsView } from './views/ResultsView.js';
 import { SeekBar } from './views/SeekBar.js';
 import { StrategyCard } from './views/StrategyCard.js';
 import { TimingTower } from './views/TimingTower.js';
+import { WinProbChart } from './views/WinProbChart.js';
 
 type View = 'race' | 'charts' | 'results' | 'models';
 const VIEW_LABEL: Record<View, string> = { race: 'Race', charts: 'Charts', results: 'Results', models: 'Models' };
@@ -87,6 +88,7 @@ function Shell() {
                 <ResultsTable results={results} compact />
               </section>
             ) : null}
+            <WinProbChart />
             <DegChart />
             <StrategyCard />
             <CommentaryFeed />

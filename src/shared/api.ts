@@ -18,6 +18,7 @@ import type {
   StintForecast,
   TimingSnapshot,
   WinnerPrediction,
+  WinProbabilityTrace,
 } from './domain.js';
 import type { CallMessage, ResultMessage } from './rpc.js';
 import type { ArgsOf } from './schemas/api.js';
@@ -55,6 +56,8 @@ export interface PitwallApi {
   strategyRejoin(args: ArgsOf<'strategyRejoin'>): RejoinPrediction;
 
   predictWinner(args: ArgsOf<'predictWinner'>): WinnerPrediction[];
+  /** In-race P(win)/P(podium)/P(points) after every lap (lap 0: pre-race); null without a win-probability model. */
+  winProbability(args: ArgsOf<'winProbability'>): WinProbabilityTrace | null;
   modelsList(): ModelSummary[];
   modelRuns(args: ArgsOf<'modelRuns'>): RunSummary[];
   modelCard(args: ArgsOf<'modelCard'>): { markdown: string; importance: FeatureImportance[] } | null;
@@ -108,6 +111,7 @@ export const API_METHODS = [
   'strategyPitLoss',
   'strategyRejoin',
   'predictWinner',
+  'winProbability',
   'modelsList',
   'modelRuns',
   'modelCard',

@@ -221,7 +221,12 @@ export interface PitRecommendation {
   positionTo: number; // most likely finishing position of the recommended option
   probability: number; // share of runs finishing positionTo or better (never exactly 0 or 1)
   /** Finishing position of the recommended option over the runs. */
-  position: { expected: number; p10: number; p90: number; distribution: { position: number; share: number }[] };
+  position: {
+    expected: number;
+    p10: number;
+    p90: number;
+    distribution: { position: number; share: number }[];
+  };
   plans: StrategyPlanOption[];
   counterfactuals: string[];
   notes: string[]; // e.g. "stint limit 18 laps per set", "slicks not offered: 80 % of the field on wet tyres"
@@ -381,4 +386,22 @@ export interface RaceCharts {
   stops: { driver: string; lap: number; stop: number }[];
   /** Track-status bands of the completed race laps. */
   bands: TrackStatusBand[];
+}
+
+/** In-race probabilities of one car after a lap (lap 0 = the pre-race model). */
+export interface WinProbabilityEntry {
+  code: string;
+  win: number;
+  /** Null at lap 0 (the pre-race model gives P(win) only). */
+  podium: number | null;
+  points: number | null;
+}
+
+/** Win probability over a race: the pre-race values, then the field after every lap. */
+export interface WinProbabilityTrace {
+  season: number;
+  round: number;
+  /** Where the model came from: `registry vN` or `shipped`. */
+  source: string;
+  laps: { lap: number; cars: WinProbabilityEntry[] }[];
 }

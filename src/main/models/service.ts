@@ -39,9 +39,11 @@ function shipped(name: string): { dir: string; meta: ShippedMeta } | null {
 export function listModels(db: Db, dbFile: string): ModelSummary[] {
   const reg = new Registry(db, dbFile);
   const out = reg.list().map(summary);
-  const s = shipped(RACE_WINNER);
-  if (s && !out.some((m) => m.name === RACE_WINNER && m.aliases.includes('champion')))
-    out.push({ ...s.meta, name: RACE_WINNER, version: 0, aliases: ['shipped'] });
+  for (const name of [RACE_WINNER, 'win-probability']) {
+    const s = shipped(name);
+    if (s && !out.some((m) => m.name === name && m.aliases.includes('champion')))
+      out.push({ ...s.meta, name, version: 0, aliases: ['shipped'] });
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@ import { createCommentaryStore, type CommentaryState } from './commentary.js';
 import { createModelsStore, type ModelsState } from './models.js';
 import { createReplayStore, type ReplayState } from './replay.js';
 import { frameScheduler, type Scheduler } from './schedule.js';
+import { createWinProbStore, type WinProbState } from './winprob.js';
 
 export interface StoreOptions {
   schedule?: Scheduler;
@@ -22,6 +23,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
   const analysis = createAnalysisStore(api, opts.strategyGapMs);
   const models = createModelsStore(api);
   const charts = createChartsStore(() => api.replayCharts());
+  const winprob = createWinProbStore(api);
 
   const offs = [
     client.on('replay:snapshot', (s) => replay.getState().receiveSnapshot(s)),
@@ -48,6 +50,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
           analysis.getState().reset();
           commentary.getState().clear();
           charts.getState().reset();
+          winprob.getState().reset();
         }
       }
       if (s.opening || !s.info) return;
@@ -56,6 +59,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
         lastRace = race;
         void analysis.getState().loadCurves(s.info.circuitRef);
         void commentary.getState().load();
+        void winprob.getState().load(s.info.season, s.info.round);
       }
       const lap = s.snapshot?.lap ?? 0;
       // the charts move on whenever a car completes a lap (or the replay seeks)
@@ -71,7 +75,12 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
       const carState = row ? `${row.compound}|${row.pitStops}|${row.retired}|${s.snapshot?.trackState}` : '';
       analysis
         .getState()
-        .refresh({ season: s.info.season, round: s.info.round, driver: s.selectedDriver, lap }, s.playing, carState, row?.lap);
+        .refresh(
+          { season: s.info.season, round: s.info.round, driver: s.selectedDriver, lap },
+          s.playing,
+          carState,
+          row?.lap,
+        );
     }),
   );
 
@@ -95,7 +104,15 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
     }),
   );
 
-  return { replay, commentary, analysis, models, charts, dispose: () => offs.forEach((off) => off()) };
+  return {
+    replay,
+    commentary,
+    analysis,
+    models,
+    charts,
+    winprob,
+    dispose: () => offs.forEach((off) => off()),
+  };
 }
 export type Stores = ReturnType<typeof createStores>;
 
@@ -113,3 +130,4 @@ export const useModels = <T>(sel: (s: ModelsState) => T): T => useStore(useStore
 export const useCharts = <T>(sel: (s: ChartsState) => T): T => useStore(useStores().charts, sel);
 /** The charts store's actions, for views that call them outside a render. */
 export const useChartsStore = () => useStores().charts;
+export const useWinProb = <T>(sel: (s: WinProbState) => T): T => useStore(useStores().winprob, sel);

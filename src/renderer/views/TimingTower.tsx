@@ -1,7 +1,16 @@
 // Live timing tower: one fixed-height row per position (stable DOM, no jumps), race-control banner on top.
 import { memo } from 'react';
-import type { RaceEvent, RaceEventType, RaceThreat, RejoinPrediction, TimingRow, TrackState } from '../../shared/domain.js';
-import { useAnalysis, useReplay } from '../stores/index.js';
+import type {
+  RaceEvent,
+  RaceEventType,
+  RaceThreat,
+  RejoinPrediction,
+  TimingRow,
+  TrackState,
+  WinProbabilityEntry,
+} from '../../shared/domain.js';
+import { useAnalysis, useReplay, useWinProb } from '../stores/index.js';
+import { carsAtLap } from '../stores/winprob.js';
 import { Empty } from './Empty.js';
 import {
   COMPOUND_COLOR,
@@ -26,12 +35,20 @@ export function RaceControlBanner({ state, events }: { state: TrackState | null;
   const type = EVENT_OF[s];
   const since = type ? events.find((e) => e.type === type) : undefined; // newest first
   return (
-    <div className={`banner banner-${s}`} role="status" aria-live="polite" data-testid="track-banner" data-state={s}>
+    <div
+      className={`banner banner-${s}`}
+      role="status"
+      aria-live="polite"
+      data-testid="track-banner"
+      data-state={s}
+    >
       {state ? TRACK_LABEL[s] : 'No session'}
       {since ? <span className="since"> · since lap {since.lap}</span> : null}
     </div>
   );
 }
+
+const pct = (p: number) => (p >= 0.995 ? '>99' : p < 0.005 ? '<1' : String(Math.round(p * 100)));
 
 const Row = memo(function Row({
   row,
@@ -40,10 +57,13 @@ const Row = memo(function Row({
   fastest,
   threat,
   onSelect,
+  wp,
 }: {
   row: TimingRow;
   /** Undercut / overcut with the selected car (this row is its neighbour), from the rejoin answer. */
   threat: RaceThreat | null;
+  /** The car's in-race P(win)/P(podium) at this lap, when a win-probability model is loaded. */
+  wp?: WinProbabilityEntry | undefined;
   sectors: boolean;
   selected: boolean;
   /** Holds the race's fastest lap so far (best lap shown purple). */
@@ -93,6 +113,9 @@ const Row = memo(function Row({
         <span className="num">{row.tyreAge ?? '—'}</span>
       </span>
       <span className="c-pits num">{row.pitStops}</span>
+      <span className="c-wp num" title="P(win) · P(podium)">
+        {wp && !row.retired ? `${pct(wp.win)} · ${wp.podium === null ? '–' : pct(wp.podium)}` : ''}
+      </span>
       <span className="c-flags">
         {row.retired ? (
           <em className="flag out">OUT</em>
@@ -125,7 +148,9 @@ const Row = memo(function Row({
  */
 export function RejoinGhost({ rejoin, rows }: { rejoin: RejoinPrediction; rows: TimingRow[] }) {
   const others = rows.filter((r) => r.code !== rejoin.driver);
-  const aheadRow = rejoin.carAhead ? others.find((r) => r.code === rejoin.carAhead) : others[rejoin.position - 2];
+  const aheadRow = rejoin.carAhead
+    ? others.find((r) => r.code === rejoin.carAhead)
+    : others[rejoin.position - 2];
   const index = aheadRow ? rows.indexOf(aheadRow) + 1 : 0;
   return (
     <div
@@ -141,7 +166,10 @@ export function RejoinGhost({ rejoin, rows }: { rejoin: RejoinPrediction; rows: 
     >
       <span className="ghost-label num">
         {rejoin.driver} if boxed now → P{rejoin.position}
-        {rejoin.carAhead && rejoin.gapAhead !== null ? ` · ${rejoin.gapAhead.toFixed(1)} s behind ${rejoin.carAhead}` : ''} · {likeliest(rejoin)}
+        {rejoin.carAhead && rejoin.gapAhead !== null
+          ? ` · ${rejoin.gapAhead.toFixed(1)} s behind ${rejoin.carAhead}`
+          : ''}{' '}
+        · {likeliest(rejoin)}
       </span>
     </div>
   );
@@ -160,7 +188,18 @@ export function TimingTower() {
   const rows = snapshot?.rows ?? [];
   const selectedRow = rows.find((r) => r.driver === selected);
   // only for the car selected now and the lap it is on (a late answer for another car or lap is not drawn)
-  const ghost = rejoin && selectedRow && !selectedRow.retired && rejoin.driver === selectedRow.code && rejoin.lap === selectedRow.lap + 1 ? rejoin : null;
+  const ghost =
+    rejoin &&
+    selectedRow &&
+    !selectedRow.retired &&
+    rejoin.driver === selectedRow.code &&
+    rejoin.lap === selectedRow.lap + 1
+      ? rejoin
+      : null;
+  const wp = carsAtLap(
+    useWinProb((s) => s.trace),
+    snapshot?.lap ?? 0,
+  );
   const fastest = rows.reduce((m, r) => (r.bestLap !== null && r.bestLap < m ? r.bestLap : m), Infinity);
   return (
     <section className={`panel tower ${sectors ? 'with-sectors' : ''}`} aria-label="Timing tower">
@@ -181,6 +220,9 @@ export function TimingTower() {
         ) : null}
         <span className="c-tyre">Tyre</span>
         <span className="c-pits">Pit</span>
+        <span className="c-wp" title="P(win) · P(podium), %">
+          Win·Pod
+        </span>
         <span className="c-flags" />
       </div>
       <div className="rows">
@@ -195,6 +237,7 @@ export function TimingTower() {
               fastest={r.bestLap === fastest}
               threat={ghost?.threats?.find((t) => t.rival === r.code) ?? null}
               onSelect={selectDriver}
+              wp={wp.get(r.code)}
             />
           ))
         ) : (

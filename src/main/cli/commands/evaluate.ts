@@ -1,12 +1,40 @@
+import { dirname, join } from 'node:path';
 import type { Command } from '../command.js';
+import { parseSeasonRange, UsageError } from '../command.js';
+import { rollingEvaluate } from '../../models/race-winner/rolling.js';
 import { metricLines, runKind, splitOptions } from './train.js';
 
 export const command: Command = {
   name: 'evaluate',
   summary: 'train on --train-seasons and evaluate on --test-seasons (time-ordered); registers nothing',
-  usage: 'pitwall evaluate <kind> --train-seasons A-B --test-seasons C-D [--json]',
-  options: splitOptions,
+  usage:
+    'pitwall evaluate <kind> --train-seasons A-B --test-seasons C-D [--json]\n' +
+    '       pitwall evaluate race-winner --rolling 2016-2024 [--json]   (rolling origin: each season trained on the ones before it)',
+  options: [
+    ...splitOptions,
+    { name: 'rolling', type: 'string', description: 'race-winner: rolling-origin test seasons, e.g. 2016-2024' },
+  ],
   async run(ctx) {
+    if (ctx.opts.rolling !== undefined) {
+      if (ctx.positionals[0] !== 'race-winner') throw new UsageError('--rolling is for the race-winner kind');
+      const [from, to] = parseSeasonRange(ctx.opts.rolling, 'rolling');
+      const { predictions: _p, models: _m, ...rep } = rollingEvaluate(ctx.db(), from, to, {
+        seed: Number(ctx.opts.seed ?? 1),
+        cacheDir: join(dirname(ctx.dbFile), 'cache', 'models'),
+        log: ctx.log,
+      });
+      const row = (n: string, m: { top1: number; top3: number; logloss: number; ece: number }) =>
+        `${n.padEnd(8)} ${m.top1.toFixed(3).padStart(6)} ${m.top3.toFixed(3).padStart(6)} ${m.logloss.toFixed(3).padStart(7)} ${m.ece.toFixed(3).padStart(6)}`;
+      ctx.print(
+        rep,
+        [
+          `race-winner rolling origin ${from}–${to}: model | pole-sitter | logistic regression (top1 top3 logloss ece)`,
+          ...rep.seasons.map((s) => `${row(String(s.season), s)} | ${row('pole', s.baselines.pole_sitter)} | ${row('LR', s.baselines.logistic_regression)}`),
+          `${row('pooled', rep.pooled)} | ${row('pole', rep.pooled.baselines.pole_sitter)} | ${row('LR', rep.pooled.baselines.logistic_regression)}`,
+        ].join('\n'),
+      );
+      return;
+    }
     const { kind, split, r } = await runKind(ctx, false);
     const rep = r.evaluation.report;
     ctx.print(

@@ -5,6 +5,7 @@ const KINDS: Record<string, () => Promise<{ kind: ModelKind }>> = {
   'lap-time': () => import('./lap-time.js'),
   'race-winner': () => import('./race-winner.js'),
   'tyre-deg': () => import('./tyre-deg.js'),
+  'win-probability': () => import('./win-probability.js'),
 };
 
 export const KIND_NAMES = Object.keys(KINDS).sort();

@@ -1,0 +1,151 @@
+// Rolling-origin evaluation by season: for each test season S, fit on every season from DATA_START to S−1 (all
+// choices inside that range: recipe.ts), predict S, and score it with the pole-sitter and logistic baselines.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../../data/db.js';
+import { raceEntries } from './entries.js';
+import { fromEntries, seasonSlice, type WinnerData } from './dataset.js';
+import { groupsOf, poleScores, softmaxByRace, winnerMetrics, type WinnerMetrics } from './metrics.js';
+import { fitRecipe, logisticBaselineProbs, RECIPE_VERSION, recipeProbabilities, type FittedRecipe, type RecipeModelJSON } from './recipe.js';
+import { WEEKEND_FEATURES, WEEKEND_SET_VERSION, weekendFeatures } from './weekend.js';
+
+/** First training season: knockout qualifying with one timed lap per car set (gaps in % are comparable since). */
+export const DATA_START = 2010;
+
+/** The weekend-feature dataset of seasons [from, to] (one pass over the history). */
+export function weekendDataset(db: Db, from: number, to: number): WinnerData {
+  const entries = raceEntries(db, from, to);
+  return fromEntries(entries, weekendFeatures(db, entries), WEEKEND_FEATURES, [{ name: 'race_winner_weekend', version: WEEKEND_SET_VERSION }]);
+}
+
+type Scores = Omit<WinnerMetrics, 'races'>;
+export interface RollingSeason {
+  season: number;
+  races: number;
+  top1: number;
+  top3: number;
+  logloss: number;
+  ece: number;
+  brier: number;
+  train_seasons: [number, number];
+  chosen: { feature_set: string; linear_l2: number; decay: number; rounds: number; w_linear: number; pole: number; inner_folds: number[] };
+  baselines: { pole_sitter: Scores; logistic_regression: Scores };
+}
+export interface RollingReport {
+  seasons: RollingSeason[];
+  pooled: WinnerMetrics & { baselines: { pole_sitter: WinnerMetrics; logistic_regression: WinnerMetrics } };
+}
+
+export interface RollingOptions {
+  seed?: number;
+  /** First training season (default DATA_START). */
+  start?: number;
+  log?: (line: string) => void;
+  /** The fitter (default: the recipe); tests pass a spy to prove what each season trains on. */
+  fit?: (train: WinnerData, range: [number, number], seed: number) => FittedRecipe;
+  /** Seasons whose fitted model must come back (a cached season without it is fitted again). */
+  needModels?: number[];
+  /** Folder for per-season results (keyed by the data, the recipe version, start and seed); none = no cache. */
+  cacheDir?: string;
+}
+
+interface SeasonResult {
+  record: RollingSeason;
+  p: number[];
+  lr: number[];
+  /** The model fitted for this season (on the seasons before it). */
+  model?: RecipeModelJSON;
+}
+
+/** A stamp of the results in the database: a cached season is reused only while the data it saw is unchanged. */
+function dataStamp(db: Db): string {
+  const r = db.prepare(`SELECT COUNT(*) AS n, MAX(r.start_utc) AS last, SUM(x.position_order * x.driver_id + COALESCE(x.grid, 0)) AS s
+    FROM results x JOIN races r ON r.race_id = x.race_id`).get() as { n: number; last: string; s: number };
+  const q = db.prepare('SELECT COUNT(*) AS n, SUM(COALESCE(best_ms, 0) % 100003) AS s FROM qualifying').get() as { n: number; s: number };
+  return createHash('sha1').update(JSON.stringify([r, q])).digest('hex').slice(0, 12);
+}
+
+const strip = ({ races: _r, ...m }: WinnerMetrics): Scores => m;
+
+/** Rolling-origin evaluation over test seasons [from, to]; also returns the pooled out-of-sample probabilities. */
+export function rollingEvaluate(
+  db: Db,
+  from: number,
+  to: number,
+  opts: RollingOptions = {},
+): RollingReport & { predictions: { data: WinnerData; p: Float64Array }; models: Map<number, RecipeModelJSON> } {
+  const seed = opts.seed ?? 1;
+  const fit = opts.fit ?? ((d, r, s) => fitRecipe(d, r, { seed: s, log: opts.log }));
+  const start = opts.start ?? Math.min(DATA_START, from - 3);
+  const all = weekendDataset(db, start, to);
+  const stamp = opts.cacheDir && !opts.fit ? dataStamp(db) : null;
+  const seasons: RollingSeason[] = [];
+  const models = new Map<number, RecipeModelJSON>();
+  const pooled = { won: [] as number[], race: [] as number[], p: [] as number[], pole: [] as number[], lr: [] as number[], rows: [] as number[] };
+  for (let s = from; s <= to; s++) {
+    const test = seasonSlice(all, s, s);
+    if (!test.groups.length) continue;
+    opts.log?.(`race-winner rolling: season ${s} (${s - from + 1}/${to - from + 1}), training ${start}–${s - 1}`);
+    const file = stamp ? join(opts.cacheDir!, `race-winner-rolling-r${RECIPE_VERSION}-w${WEEKEND_SET_VERSION}-${s}-from${start}-seed${seed}-${stamp}.json`) : null;
+    let res: SeasonResult | null = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SeasonResult) : null;
+    if (res && (res.p.length !== test.rows || (!res.model && opts.needModels?.includes(s)))) res = null;
+    if (!res) {
+      // the fitter sees ONLY the rows of the training seasons
+      const train = seasonSlice(all, start, s - 1);
+      const f = fit(train, [start, s - 1], seed);
+      const p = recipeProbabilities(f.model, test);
+      const pole = softmaxByRace(poleScores(test.qualiPos), test.groups);
+      const lr = logisticBaselineProbs(train, test);
+      const m = winnerMetrics(p, test.won, test.groups);
+      res = {
+        model: f.model,
+        p: Array.from(p),
+        lr: Array.from(lr),
+        record: {
+          season: s,
+          ...m,
+          train_seasons: [start, s - 1],
+          chosen: {
+            feature_set: f.model.cv.featureSet ? 'weekend+points' : 'weekend',
+            linear_l2: f.model.cv.linearL2,
+            decay: f.model.cv.decay,
+            rounds: f.model.cv.rounds,
+            w_linear: f.model.mix.linear,
+            pole: f.model.pole,
+            inner_folds: f.model.cv.folds,
+          },
+          baselines: { pole_sitter: strip(winnerMetrics(pole, test.won, test.groups)), logistic_regression: strip(winnerMetrics(lr, test.won, test.groups)) },
+        },
+      };
+      if (file) {
+        mkdirSync(opts.cacheDir!, { recursive: true });
+        writeFileSync(file, JSON.stringify(res));
+      }
+    } else opts.log?.(`  ${s}: from the cache`);
+    const { p, lr } = res;
+    const pole = softmaxByRace(poleScores(test.qualiPos), test.groups);
+    seasons.push(res.record);
+    if (res.model) models.set(s, res.model);
+    for (let i = 0; i < test.rows; i++) {
+      pooled.won.push(test.won[i]!);
+      pooled.race.push(test.raceIds[i]!);
+      pooled.p.push(p[i]!);
+      pooled.pole.push(pole[i]!);
+      pooled.lr.push(lr[i]!);
+    }
+    const last = seasons[seasons.length - 1]!;
+    opts.log?.(`  ${s}: ${last.races} races, top1 ${last.top1} (pole ${last.baselines.pole_sitter.top1}), logloss ${last.logloss} (LR ${last.baselines.logistic_regression.logloss})`);
+  }
+  const groups = groupsOf(pooled.race);
+  const testAll = seasonSlice(all, from, to);
+  return {
+    seasons,
+    pooled: {
+      ...winnerMetrics(pooled.p, pooled.won, groups),
+      baselines: { pole_sitter: winnerMetrics(pooled.pole, pooled.won, groups), logistic_regression: winnerMetrics(pooled.lr, pooled.won, groups) },
+    },
+    predictions: { data: testAll, p: Float64Array.from(pooled.p) },
+    models,
+  };
+}

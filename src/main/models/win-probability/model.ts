@@ -1,0 +1,174 @@
+// In-race win probability: per stage of the race (tenths of the distance), a conditional logit over the cars still
+// running at that line for P(win) — softmax per (race, lap), so the field's probabilities sum to one — and binary
+// logistic models for P(podium) and P(points), on the race state (state.ts) with the pre-race probability as a
+// prior. The running-order baseline is the same conditional logit on the position terms alone.
+import { fitConditionalLogit, fitLogistic, logisticMargin, type LogisticJSON } from '../logistic.js';
+import { softmaxByRace } from '../race-winner/metrics.js';
+import type { RecipeModelJSON } from '../race-winner/recipe.js';
+import type { StateRows } from './state.js';
+
+export const WINPROB_FORMAT = 'pitwall-win-probability/1';
+export const STAGES = 10;
+/** Position terms only: the running-order baseline. */
+export const ORDER_FEATURES = ['log_pos', 'leader', 'p2', 'pos'];
+const L2 = 1;
+
+export interface StageModel {
+  win: LogisticJSON;
+  podium: LogisticJSON;
+  points: LogisticJSON;
+  /** Running-order model of the stage and its share α in P(win) = (1−α)·p_state + α·p_order (inner validation). */
+  order?: LogisticJSON;
+  alpha?: number;
+}
+export interface WinProbModelJSON {
+  format: typeof WINPROB_FORMAT;
+  features: string[];
+  stages: StageModel[];
+  trainSeasons: [number, number];
+  /** The pre-race model whose probabilities are the prior (trained on the seasons before the in-race test range). */
+  prerace?: RecipeModelJSON | null;
+}
+
+export const stageOf = (fraction: number) => Math.max(0, Math.min(STAGES - 1, Math.floor(fraction * STAGES)));
+
+/** Rows of the groups whose stage is `s`, with the chosen columns. */
+function stageRows(d: StateRows, s: number, cols: string[]) {
+  const idx = cols.map((c) => {
+    const f = d.features.indexOf(c);
+    if (f < 0) throw new Error(`win-probability: feature "${c}" missing`);
+    return f;
+  });
+  const rows: number[] = [];
+  for (let g = 0; g < d.groups.length; g++)
+    if (stageOf(d.groupInfo[g]!.fraction) === s) for (let i = d.groups[g]![0]; i < d.groups[g]![1]; i++) rows.push(i);
+  const x = new Float64Array(rows.length * cols.length);
+  rows.forEach((r, k) => idx.forEach((f, j) => (x[k * cols.length + j] = d.x[r * d.cols + f]!)));
+  const pick = (a: ArrayLike<number>) => Float64Array.from(rows, (r) => a[r]!);
+  return { rows, x, n: rows.length, won: pick(d.won), podium: pick(d.podium), points: pick(d.points), group: Int32Array.from(rows, (r) => d.group[r]!) };
+}
+
+/** Fits one model per stage (cols: the features used; ORDER_FEATURES gives the running-order baseline). */
+export function fitWinProb(d: StateRows, train: [number, number], cols: string[] = d.features, log?: (l: string) => void): WinProbModelJSON {
+  const stages: StageModel[] = [];
+  for (let s = 0; s < STAGES; s++) {
+    const r = stageRows(d, s, cols);
+    if (!r.n) throw new Error(`win-probability: no training laps in stage ${s}`);
+    stages.push({
+      win: fitConditionalLogit(r.x, r.n, r.won, r.group, cols, L2),
+      podium: fitLogistic(r.x, r.n, r.podium, cols, L2),
+      points: fitLogistic(r.x, r.n, r.points, cols, L2),
+    });
+    log?.(`win-probability: stage ${s + 1}/${STAGES} fitted (${r.n} rows)`);
+  }
+  return { format: WINPROB_FORMAT, features: cols, stages, trainSeasons: train };
+}
+
+const ALPHAS = [0, 0.1, 0.2, 0.3, 0.4, 0.5];
+
+/** The state model hedged with the running-order model: per stage, α chosen on the LAST training season (models
+ *  fitted on the seasons before it), then both refitted on the whole training range. */
+export function fitHedgedWinProb(d: StateRows, train: [number, number], log?: (l: string) => void): WinProbModelJSON {
+  const inner = splitSeasons(d, train[1]);
+  const alphas = new Array<number>(STAGES).fill(0);
+  if (inner.fit.rows && inner.valid.rows) {
+    const ms = fitWinProb(inner.fit, [train[0], train[1] - 1]);
+    const mo = fitWinProb(inner.fit, [train[0], train[1] - 1], ORDER_FEATURES);
+    const ps = predictWinProb(ms, inner.valid).win;
+    const po = predictWinProb(mo, inner.valid).win;
+    for (let s = 0; s < STAGES; s++) {
+      let best = { a: 0, ll: Infinity };
+      for (const a of ALPHAS) {
+        let ll = 0;
+        inner.valid.groups.forEach(([b, e], g) => {
+          if (stageOf(inner.valid.groupInfo[g]!.fraction) !== s) return;
+          for (let i = b; i < e; i++) if (inner.valid.won[i] === 1) ll -= Math.log(Math.max((1 - a) * ps[i]! + a * po[i]!, 1e-12));
+        });
+        if (ll < best.ll - 1e-9) best = { a, ll };
+      }
+      alphas[s] = best.a;
+    }
+    log?.(`win-probability: running-order share per stage (validated on ${train[1]}): ${alphas.join(' ')}`);
+  }
+  const m = fitWinProb(d, train, d.features, log);
+  const o = fitWinProb(d, train, ORDER_FEATURES);
+  m.stages.forEach((st, s) => {
+    st.order = o.stages[s]!.win;
+    st.alpha = alphas[s]!;
+  });
+  return m;
+}
+
+/** Rows of seasons < season (fit) and = season (valid). */
+function splitSeasons(d: StateRows, season: number): { fit: StateRows; valid: StateRows } {
+  const part = (keep: (s: number) => boolean): StateRows => {
+    const gs = d.groupInfo.map((gi, g) => g).filter((g) => keep(d.groupInfo[g]!.season));
+    const rows: number[] = gs.flatMap((g) => Array.from({ length: d.groups[g]![1] - d.groups[g]![0] }, (_, k) => d.groups[g]![0] + k));
+    const x = new Float64Array(rows.length * d.cols);
+    rows.forEach((r, k) => x.set(d.x.subarray(r * d.cols, (r + 1) * d.cols), k * d.cols));
+    const groups: [number, number][] = [];
+    let at = 0;
+    for (const g of gs) {
+      const n = d.groups[g]![1] - d.groups[g]![0];
+      groups.push([at, at + n]);
+      at += n;
+    }
+    const pick = (a: ArrayLike<number>) => Float64Array.from(rows, (r) => a[r]!);
+    return {
+      ...d,
+      rows: rows.length,
+      x,
+      group: Int32Array.from(groups.flatMap(([a, b], k) => new Array<number>(b - a).fill(k))),
+      groups,
+      groupInfo: gs.map((g) => d.groupInfo[g]!),
+      driver: rows.map((r) => d.driver[r]!),
+      won: pick(d.won),
+      podium: pick(d.podium),
+      points: pick(d.points),
+      prior: pick(d.prior),
+    };
+  };
+  return { fit: part((s) => s < season), valid: part((s) => s === season) };
+}
+
+export interface InRaceProbs {
+  win: Float64Array;
+  podium: Float64Array;
+  points: Float64Array;
+}
+
+/** P(win) (sums to one per race × lap), P(podium), P(points) for every row. */
+export function predictWinProb(m: WinProbModelJSON, d: StateRows): InRaceProbs {
+  const out = { win: new Float64Array(d.rows), podium: new Float64Array(d.rows), points: new Float64Array(d.rows) };
+  for (let s = 0; s < STAGES; s++) {
+    const r = stageRows(d, s, m.features);
+    if (!r.n) continue;
+    const st = m.stages[s]!;
+    const u = logisticMargin(st.win, r.x, r.n);
+    const gs: [number, number][] = [];
+    for (let a = 0; a < r.n; ) {
+      let b = a;
+      while (b < r.n && r.group[b] === r.group[a]) b++;
+      gs.push([a, b]);
+      a = b;
+    }
+    let pw = softmaxByRace(u, gs);
+    if (st.order && st.alpha) {
+      const ord = m.features.map((f) => f);
+      const oi = (st.order.scaler.features).map((f) => ord.indexOf(f));
+      const xo = new Float64Array(r.n * oi.length);
+      for (let k = 0; k < r.n; k++) oi.forEach((f, j) => (xo[k * oi.length + j] = r.x[k * m.features.length + f]!));
+      const po = softmaxByRace(logisticMargin(st.order, xo, r.n), gs);
+      const a = st.alpha;
+      pw = Float64Array.from(pw, (v, k) => (1 - a) * v + a * po[k]!);
+    }
+    const pp = logisticMargin(st.podium, r.x, r.n);
+    const pt = logisticMargin(st.points, r.x, r.n);
+    r.rows.forEach((row, k) => {
+      out.win[row] = pw[k]!;
+      out.podium[row] = Math.max(pw[k]!, 1 / (1 + Math.exp(-pp[k]!)));
+      out.points[row] = Math.max(out.podium[row]!, 1 / (1 + Math.exp(-pt[k]!)));
+    });
+  }
+  return out;
+}
