@@ -59,7 +59,7 @@ export function openF1Race(db: Db, season: number, round: number, key: number): 
     if (!same || last?.stint_number !== l.stint) {
       out.stints.push({ ...k, driver_number: l.driver_number, stint_number: l.stint, lap_start: l.lap_number, lap_end: l.lap_number, compound: l.compound,
         tyre_age_at_start: l.tyre_life === null ? null : (l.tyre_life as number) - 1 });
-    } else last.lap_end = l.lap_number;
+    } else if (last) last.lap_end = l.lap_number;
     prev = l;
   }
   // Race control from the leader's laps: a message where the worst track state changes.
