@@ -36,7 +36,7 @@ describe('a race with lap times and positions only', () => {
       const top = (pos.all(lap) as string[]).slice(0, 10);
       // just after the top ten have all crossed the line at the end of `lap`
       const snap = snapshotAt(tl, Math.max(...top.map((d) => tl.lapOf(d, lap)!.time)) + 0.1);
-      const running = snap.rows.filter((r) => r.status !== 'retired' && r.status !== 'out').map((r) => r.driver);
+      const running = snap.rows.filter((r) => !r.retired).map((r) => r.driver);
       expect(running.slice(0, 10), `lap ${lap}`).toEqual(top);
       for (const r of snap.rows) {
         expect(r.compound).toBe('UNKNOWN');
