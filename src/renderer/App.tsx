@@ -12,6 +12,7 @@ import { ResultsTable, ResultsView } from './views/ResultsView.js';
 import { SeekBar } from './views/SeekBar.js';
 import { StrategyCard } from './views/StrategyCard.js';
 import { TimingTower } from './views/TimingTower.js';
+import { UpdateData } from './views/UpdateData.js';
 
 type View = 'race' | 'results' | 'models';
 
@@ -47,6 +48,7 @@ function Shell() {
       <header className="top">
         <div className="brand">PitWall</div>
         <RacePicker />
+        <UpdateData />
         <ReplayControls />
         <div className="race-name">{info ? `${info.season} ${info.name}` : ''}</div>
         {connection === 'open' ? null : (

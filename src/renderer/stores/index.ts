@@ -7,6 +7,7 @@ import { createCommentaryStore, type CommentaryState } from './commentary.js';
 import { createModelsStore, type ModelsState } from './models.js';
 import { createReplayStore, type ReplayState } from './replay.js';
 import { frameScheduler, type Scheduler } from './schedule.js';
+import { createUpdateStore, type UpdateState } from './update.js';
 
 export interface StoreOptions {
   schedule?: Scheduler;
@@ -20,12 +21,20 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
   const commentary = createCommentaryStore(api);
   const analysis = createAnalysisStore(api, opts.strategyGapMs);
   const models = createModelsStore(api);
+  // after an update, the picker lists the new seasons and the shown season's new races
+  const update = createUpdateStore(api, async () => {
+    const seasons = await api.listSeasons();
+    replay.setState({ seasons });
+    const season = replay.getState().season ?? seasons[0];
+    if (season !== undefined) await replay.getState().selectSeason(season);
+  });
 
   const offs = [
     client.on('replay:snapshot', (s) => replay.getState().receiveSnapshot(s)),
     client.on('replay:event', (e) => replay.getState().addEvent(e)),
     client.on('commentary:line', (l) => commentary.getState().add([l])),
     client.on('monitor:alert', (a) => models.getState().addAlert(a)),
+    client.on('update:progress', (p) => update.getState().receive(p)),
   ];
 
   // Opening a race clears the feed and the analysis; once its replay runs (opening done, so these calls never
@@ -90,7 +99,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
     }),
   );
 
-  return { replay, commentary, analysis, models, dispose: () => offs.forEach((off) => off()) };
+  return { replay, commentary, analysis, models, update, dispose: () => offs.forEach((off) => off()) };
 }
 export type Stores = ReturnType<typeof createStores>;
 
@@ -105,3 +114,4 @@ export const useReplay = <T>(sel: (s: ReplayState) => T): T => useStore(useStore
 export const useCommentary = <T>(sel: (s: CommentaryState) => T): T => useStore(useStores().commentary, sel);
 export const useAnalysis = <T>(sel: (s: AnalysisState) => T): T => useStore(useStores().analysis, sel);
 export const useModels = <T>(sel: (s: ModelsState) => T): T => useStore(useStores().models, sel);
+export const useUpdate = <T>(sel: (s: UpdateState) => T): T => useStore(useStores().update, sel);
