@@ -1,13 +1,16 @@
 // `update --source openf1` against a fake OpenF1 on 127.0.0.1 whose records are built from bundled 2024 races: the
 // round trip gives back the bundled laps (compound, tyre life, stint, pit in/out, positions) and classification; a
 // race Jolpica has not published is created; a dying server leaves whole races; malformed JSON names URL and race.
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbCopy, sharedDb } from '../../../tests/helpers/db.js';
+import { PROJECT_ROOT } from '../../../tests/helpers/data.js';
 import { mergeOpenF1, openF1Race, startFakeOpenF1, type FakeOpenF1 } from '../../../tests/helpers/fake-openf1.js';
-import type { Db } from '../data/db.js';
+import { openDb, type Db } from '../data/db.js';
 import { HttpClient } from './http.js';
 import { endpointUrl, fetchEndpoint } from './openf1.js';
 import { updateFromOpenF1, type OpenF1Options } from './openf1-update.js';
@@ -100,6 +103,22 @@ describe('OpenF1 endpoints', () => {
     const n = fake.log.length;
     const again = await updateFromOpenF1(db, o);
     expect([again.laps, fake.log.length - n]).toEqual([0, 1]);
+  });
+});
+
+describe('pitwall update --source openf1', () => {
+  it('prints the report as JSON (sessions, meetings and 8 endpoints: 10 requests); the laps are in the database', async () => {
+    const fake = await startFakeOpenF1({ data });
+    const { db, file } = dbCopy();
+    db.prepare(`DELETE FROM laps WHERE season = 2024 AND round = 16`).run();
+    db.close();
+    const args = ['bin/pitwall.mjs', 'update', '--source', 'openf1', '--session-key', String(KEY(16)), '--base-url', fake.url, '--db', file, '--json'];
+    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: PROJECT_ROOT });
+    await fake.close();
+    expect(JSON.parse(stdout)).toEqual({ source: 'openf1', seasons: [2024], races: 1, results: 0, qualifying: 0, pit_stops: 0, laps: lapsBack(16).length, requests: 10, cached: 0 });
+    const after = openDb(file);
+    expect(rows(after, LAPS, 16)).toEqual(lapsBack(16));
+    after.close();
   });
 });
 
