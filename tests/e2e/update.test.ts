@@ -36,17 +36,16 @@ describe.skipIf(!existsSync(CHROMIUM))('Update data', () => {
     await page.waitForSelector('[data-app-state="ready"]', { timeout: 30_000 });
     expect(await page.getByTestId('season-picker').locator('option', { hasText: '2025' }).count()).toBe(0);
     // every value the bar shows, as the page renders it
-    await page.evaluate(() => {
-      const seen: string[] = [];
-      (window as unknown as { seen: string[] }).seen = seen;
+    await page.evaluate(`(() => {
+      const seen = (window.seen = []);
       new MutationObserver(() => {
-        const p = document.querySelector('[data-testid="update-progress"]') as HTMLProgressElement | null;
-        if (p) seen.push(`${p.value}/${p.max}`);
+        const p = document.querySelector('[data-testid="update-progress"]');
+        if (p) seen.push(p.value + '/' + p.max);
       }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-    });
+    })()`);
     await page.getByTestId('update-button').click();
     await expect.poll(() => page.getByTestId('update-data').getAttribute('data-update-state'), { timeout: 60_000 }).toBe('done');
-    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    const seen = (await page.evaluate('window.seen')) as string[];
     expect(seen).toContain('1/3');
     expect(seen).toContain('2/3');
     expect(await page.getByTestId('update-status').textContent()).toBe('3 new races');
