@@ -11,20 +11,21 @@ import { loadRace, type Race } from './race.js';
 import { snapshotAt } from './snapshot.js';
 
 /** 2024 round 18 as `update --source jolpica` leaves it: the columns write.ts fills, nothing else. */
-function jolpicaOnly(): Db {
-  const { db } = dbCopy();
+function jolpicaOnly(): { db: Db; file: string } {
+  const { db, file } = dbCopy();
   db.exec(`CREATE TEMP TABLE k AS SELECT season, round, session, driver, lap_number, driver_number, driver_ref, lap_time_s, position
            FROM laps WHERE season = 2024 AND round = 18 AND session = 'race';
            DELETE FROM laps WHERE season = 2024 AND round = 18;
            INSERT INTO laps (season, round, session, driver, lap_number, driver_number, driver_ref, lap_time_s, position) SELECT * FROM k;`);
-  return db;
+  return { db, file };
 }
 
 describe('a race with lap times and positions only', () => {
   let db: Db;
   let race: Race;
+  let file: string;
   beforeAll(() => {
-    db = jolpicaOnly();
+    ({ db, file } = jolpicaOnly());
     race = loadRace(db, 2024, 18);
   });
 
@@ -65,6 +66,20 @@ describe('a race with lap times and positions only', () => {
     expect(lines.filter((l) => !l.validation.ok)).toEqual([]);
     expect(lines.filter((l) => /\b(soft|medium|hard|unknown)s?\b/i.test(l.text)).map((l) => l.text)).toEqual([]);
   });
+
+  it('no pit advice on unknown tyres (the engine answers null); a race with tyre data still gets advice', async () => {
+    const { createEngine, closeEngine } = await import('../engine/host/engine.js');
+    const { dispatch } = await import('../engine/host/handlers.js');
+    const { Session } = await import('../engine/kernel/session.js');
+    const engine = createEngine({ db: file });
+    try {
+      const s = new Session(engine, () => {});
+      expect(await dispatch(s, 'strategyRecommend', { season: 2024, round: 18, driver: 'max_verstappen', lap: 20, seeds: 5 })).toBeNull();
+      expect(await dispatch(s, 'strategyRecommend', { season: 2024, round: 17, driver: 'max_verstappen', lap: 20, seeds: 5 })).toMatchObject({ lap: 20 });
+    } finally {
+      await closeEngine(engine);
+    }
+  }, 120_000);
 });
 
 describe('a results-only race (1950–1995)', () => {

@@ -1,5 +1,5 @@
 // Pit recommendation for the selected driver and the remaining-race plans with their expected times. The advice
-// names the lap it was computed for; with none, the card says why (retired, race finished).
+// names the lap it was computed for; with none, the card says why (retired, race finished, no tyre data).
 import type { PitRecommendation, TimingSnapshot } from '../../shared/domain.js';
 import { useAnalysis, useReplay } from '../stores/index.js';
 import { Empty } from './Empty.js';
@@ -11,6 +11,8 @@ export function noAdviceReason(snapshot: TimingSnapshot | null, driver: string |
   if (snapshot.lap >= snapshot.totalLaps) return `Race finished (lap ${snapshot.lap} of ${snapshot.totalLaps}): no strategy left to advise.`;
   const row = snapshot.rows.find((r) => r.driver === driver);
   if (row?.retired) return `${row.code} is out of the race: no strategy to advise.`;
+  if (row && row.compound === 'UNKNOWN' && row.tyreAge === null)
+    return `No tyre data for this race (lap times and positions only): no strategy to advise.`;
   return null;
 }
 
