@@ -45,6 +45,18 @@ export function openF1Race(db: Db, season: number, round: number, key: number): 
     })),
     starting_grid: results.filter((r) => r.grid > 0).map((r) => ({ ...k, driver_number: r.number, position: r.grid })),
   };
+  // Qualifying the day before (session key `key - 1000`): its classification with Q1–Q3 as `duration`.
+  const qk = { session_key: key - 1000, meeting_key };
+  const secs = (t: string | null) => {
+    const m = t ? /^(\d+):(\d+\.\d+)$/.exec(t) : null;
+    return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+  };
+  const quali = db
+    .prepare(`SELECT q.number, q.position, q.q1, q.q2, q.q3 FROM qualifying q WHERE q.race_id = ? ORDER BY q.position`)
+    .all(race.id) as { number: number; position: number; q1: string | null; q2: string | null; q3: string | null }[];
+  out.sessions.push({ ...qk, session_name: 'Qualifying', session_type: 'Qualifying', date_start: iso(t0 - 86_400_000), date_end: iso(t0 - 86_400_000 + 3600_000), gmt_offset: '00:00:00', year: season, location: race.location, country_name: race.country });
+  out.drivers.push(...out.drivers.map((d) => ({ ...d, ...qk })));
+  out.session_result.push(...quali.map((q) => ({ ...qk, driver_number: q.number, position: q.position, duration: [secs(q.q1), secs(q.q2), secs(q.q3)] })));
   let prev: Record<string, number | string | null> | undefined;
   for (const l of laps) {
     const same = prev?.driver === l.driver;

@@ -184,7 +184,7 @@ export async function updateFromOpenF1(db: Db, o: OpenF1Options): Promise<Update
     const kind = sessionKind(s.session_name);
     if (!kind || !ended(s)) continue;
     const head = existingHead(db, s);
-    if (head && o.round !== undefined && Number(head.round) !== o.round) continue;
+    if (o.round !== undefined && Number((head ?? newHead(db, s, undefined)).round) !== o.round) continue;
     if (head && !o.refresh && done.get(`openf1/${kind.session}`, s.year, Number(head.round)) === 1) continue;
     jobs.push({ s, session: kind.session, head });
   }

@@ -106,6 +106,20 @@ describe('OpenF1 endpoints', () => {
   });
 });
 
+describe('an OpenF1 qualifying session', () => {
+  it('fills the qualifying table of a race that lacks it, equal to the bundled one', async () => {
+    const fake = await startFakeOpenF1({ data });
+    const db = copyWithout([]);
+    const Q = `SELECT d.driver_ref, q.number, q.position, q.q1, q.q2, q.q3, q.best_ms FROM qualifying q JOIN races r USING (race_id)
+               JOIN drivers d USING (driver_id) WHERE r.year = 2024 AND r.round = ? ORDER BY q.position`;
+    db.prepare(`DELETE FROM qualifying WHERE race_id = (SELECT race_id FROM races WHERE year = 2024 AND round = 18)`).run();
+    const r = await updateFromOpenF1(db, opts(fake.url, { sessionKey: KEY(18) - 1000 }));
+    await fake.close();
+    expect(r).toMatchObject({ races: 1, qualifying: 20, laps: 0 });
+    expect(rows(db, Q, 18)).toEqual(rows(truth, Q, 18));
+  });
+});
+
 describe('pitwall update --source openf1', () => {
   it('prints the report as JSON (sessions, meetings and 8 endpoints: 10 requests); the laps are in the database', async () => {
     const fake = await startFakeOpenF1({ data });
