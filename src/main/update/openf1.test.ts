@@ -12,7 +12,8 @@ import { PROJECT_ROOT } from '../../../tests/helpers/data.js';
 import { mergeOpenF1, openF1Race, startFakeOpenF1, type FakeOpenF1 } from '../../../tests/helpers/fake-openf1.js';
 import { openDb, type Db } from '../data/db.js';
 import { HttpClient } from './http.js';
-import { endpointUrl, fetchEndpoint } from './openf1.js';
+import { endpointUrl, fetchEndpoint, type ORaceControl } from './openf1.js';
+import { trackStatusChanges } from './openf1-laps.js';
 import { updateFromOpenF1, type OpenF1Options } from './openf1-update.js';
 
 const truth = sharedDb();
@@ -103,6 +104,29 @@ describe('OpenF1 endpoints', () => {
     const n = fake.log.length;
     const again = await updateFromOpenF1(db, o);
     expect([again.laps, fake.log.length - n]).toEqual([0, 1]);
+  });
+});
+
+describe('track status from race control', () => {
+  it('SC, VSC and VSC ending, red, sector yellows and their clears, in order; driver flags and DRS ignored', () => {
+    const at = (s: number) => new Date(Date.UTC(2024, 8, 22, 12, 0, s)).toISOString();
+    const m = (s: number, x: Partial<ORaceControl>): ORaceControl => ({ session_key: 1, date: at(s), category: 'Other', message: '', ...x });
+    const rc = [
+      m(1, { category: 'Flag', flag: 'YELLOW', scope: 'Sector', sector: 4, message: 'YELLOW IN TRACK SECTOR 4' }),
+      m(2, { category: 'Flag', flag: 'DOUBLE YELLOW', scope: 'Sector', sector: 5, message: 'DOUBLE YELLOW IN TRACK SECTOR 5' }),
+      m(3, { category: 'Flag', flag: 'CLEAR', scope: 'Sector', sector: 4, message: 'CLEAR IN TRACK SECTOR 4' }),
+      m(4, { category: 'Flag', flag: 'CLEAR', scope: 'Sector', sector: 5, message: 'CLEAR IN TRACK SECTOR 5' }),
+      m(5, { category: 'Flag', flag: 'BLUE', scope: 'Driver', driver_number: 2, message: 'WAVED BLUE FLAG FOR CAR 2' }),
+      m(6, { category: 'Drs', message: 'DRS DISABLED' }),
+      m(7, { category: 'SafetyCar', message: 'SAFETY CAR DEPLOYED' }),
+      m(8, { category: 'SafetyCar', message: 'SAFETY CAR IN THIS LAP' }),
+      m(9, { category: 'Flag', flag: 'GREEN', scope: 'Track', message: 'TRACK CLEAR' }),
+      m(10, { category: 'SafetyCar', message: 'VIRTUAL SAFETY CAR DEPLOYED' }),
+      m(11, { category: 'SafetyCar', message: 'VIRTUAL SAFETY CAR ENDING' }),
+      m(12, { category: 'Flag', flag: 'GREEN', scope: 'Track', message: 'TRACK CLEAR' }),
+      m(13, { category: 'Flag', flag: 'RED', scope: 'Track', message: 'RED FLAG' }),
+    ];
+    expect(trackStatusChanges(rc.reverse()).map((c) => c.code)).toEqual(['2', '1', '4', '1', '6', '7', '1', '5']);
   });
 });
 
