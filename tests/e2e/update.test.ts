@@ -8,7 +8,7 @@ import { sharedDb } from '../helpers/db.js';
 import { ERGAST_DIR } from '../helpers/data.js';
 import { startFakeJolpica, type FakeJolpica, type FakeLap } from '../helpers/fake-jolpica.js';
 import { syntheticSeasonDir } from '../helpers/synthetic-season.js';
-import { CHROMIUM, servedBrowser } from './harness.js';
+import { CHROMIUM, servedBrowser, shot } from './harness.js';
 
 const fmt = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(3).padStart(6, '0')}`;
 
@@ -61,5 +61,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Update data', () => {
     await expect.poll(() => page.getByTestId('timing-row').count(), { timeout: 30_000 }).toBe(20);
     const tyres = await page.getByTestId('timing-row').first().innerText();
     expect(tyres).toContain('?');
+    await expect.poll(() => page.getByTestId('pit-recommendation-empty').innerText(), { timeout: 20_000 }).toMatch(/No tyre data/);
+    await shot(page, 'update-jolpica-laps');
   });
 });
