@@ -23,7 +23,7 @@ export const FLOORS = {
   replay: ['data', 'race', 'util', 'engine/kernel'],
   commentary: ['replay', 'data', 'race', 'util', 'engine/kernel'],
   timing: ['data', 'race', 'util'],
-  update: ['timing', 'monitoring', 'features', 'data', 'race', 'util'],
+  update: ['timing', 'monitoring', 'features', 'data', 'race', 'util', 'engine/kernel'],
   live: ['timing', 'update', 'commentary', 'replay', 'strategy', 'models', 'monitoring', 'tyres', 'features', 'data', 'race', 'util', 'engine/kernel'],
   'engine/host': ['live', 'timing', 'update', 'commentary', 'replay', 'strategy', 'training', 'models', 'monitoring', 'tyres', 'features', 'registry', 'compute', 'data', 'race', 'util', 'engine/kernel'],
   server: ['engine/host', 'engine/kernel', 'monitoring', 'data', 'util'],

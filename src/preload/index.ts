@@ -63,6 +63,8 @@ const bridge = {
   modelCard: (a) => invoke('modelCard', a),
   modelPromote: (a) => invoke('modelPromote', a),
   monitorAlerts: () => invoke('monitorAlerts'),
+  updateRun: (a) => invoke('updateRun', a),
+  updateCancel: () => invoke('updateCancel'),
   on<E extends EventName>(name: E, handler: Handler<E>) {
     const set = handlers.get(name) ?? new Set();
     handlers.set(name, set);

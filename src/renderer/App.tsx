@@ -14,9 +14,15 @@ import { SeekBar } from './views/SeekBar.js';
 import { StrategyCard } from './views/StrategyCard.js';
 import { TimingTower } from './views/TimingTower.js';
 import { WinProbChart } from './views/WinProbChart.js';
+import { UpdateData } from './views/UpdateData.js';
 
 type View = 'race' | 'charts' | 'results' | 'models';
-const VIEW_LABEL: Record<View, string> = { race: 'Race', charts: 'Charts', results: 'Results', models: 'Models' };
+const VIEW_LABEL: Record<View, string> = {
+  race: 'Race',
+  charts: 'Charts',
+  results: 'Results',
+  models: 'Models',
+};
 
 /** The address follows the open race (`?season=&round=`), so a reload or a shared link opens it again. */
 function useRaceInUrl(stores: Stores): void {
@@ -26,7 +32,11 @@ function useRaceInUrl(stores: Stores): void {
         const season = s.info?.season ?? s.results?.season;
         const round = s.info?.round ?? s.results?.round;
         if (season === undefined || round === undefined) return;
-        if (season === (prev.info?.season ?? prev.results?.season) && round === (prev.info?.round ?? prev.results?.round)) return;
+        if (
+          season === (prev.info?.season ?? prev.results?.season) &&
+          round === (prev.info?.round ?? prev.results?.round)
+        )
+          return;
         const q = new URLSearchParams(window.location.search);
         if (q.get('season') === String(season) && q.get('round') === String(round)) return;
         q.set('season', String(season));
@@ -50,6 +60,7 @@ function Shell() {
       <header className="top">
         <div className="brand">PitWall</div>
         <RacePicker />
+        <UpdateData />
         <ReplayControls />
         <div className="race-name">{info ? `${info.season} ${info.name}` : ''}</div>
         {connection === 'open' ? null : (

@@ -17,6 +17,8 @@ import type {
   RunSummary,
   StintForecast,
   TimingSnapshot,
+  UpdateProgressEvent,
+  UpdateSummary,
   WinnerPrediction,
   WinProbabilityTrace,
 } from './domain.js';
@@ -63,6 +65,11 @@ export interface PitwallApi {
   modelCard(args: ArgsOf<'modelCard'>): { markdown: string; importance: FeatureImportance[] } | null;
   modelPromote(args: ArgsOf<'modelPromote'>): ModelSummary[];
   monitorAlerts(): DriftAlert[];
+
+  /** Pulls the races the database lacks from Jolpica (progress: 'update:progress'); one at a time per engine. */
+  updateRun(args: ArgsOf<'updateRun'>): UpdateSummary;
+  /** Stops a running update (races written so far stay whole); false when none runs. */
+  updateCancel(): boolean;
 }
 
 export type ApiMethod = keyof PitwallApi;
@@ -85,6 +92,7 @@ export interface PitwallEvents {
   'replay:event': RaceEvent;
   'commentary:line': CommentaryLine;
   'monitor:alert': DriftAlert;
+  'update:progress': UpdateProgressEvent;
 }
 export type EventName = keyof PitwallEvents;
 
@@ -117,9 +125,11 @@ export const API_METHODS = [
   'modelCard',
   'modelPromote',
   'monitorAlerts',
+  'updateRun',
+  'updateCancel',
 ] as const satisfies readonly ApiMethod[];
 
-export const EVENT_NAMES = ['replay:snapshot', 'replay:event', 'commentary:line', 'monitor:alert'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['replay:snapshot', 'replay:event', 'commentary:line', 'monitor:alert', 'update:progress'] as const satisfies readonly EventName[];
 
 /** WebSocket wire format (calls and results: src/shared/rpc.ts; errors are `{ code, message, details }`). */
 export type WireMessage = CallMessage<ApiMethod> | ResultMessage | { kind: 'event'; name: EventName; payload: unknown };

@@ -405,3 +405,35 @@ export interface WinProbabilityTrace {
   source: string;
   laps: { lap: number; cars: WinProbabilityEntry[] }[];
 }
+
+/** Progress of the app's "Update data" (Jolpica), pushed to every client as 'update:progress'. */
+export interface UpdateProgressEvent {
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  /** Races handled / to handle (0/0 while the schedule is read). */
+  done: number;
+  total: number;
+  /** Seconds left at the pace so far; null before the first race is done. */
+  etaS: number | null;
+  season: number | null;
+  round: number | null;
+  /** The race being fetched ('' when none). */
+  race: string;
+  requests: number;
+  cached: number;
+  /** Why it failed or stopped. */
+  message?: string;
+}
+
+/** What an update wrote (the CLI's `pitwall update --json` report) and how many logged predictions it settled. */
+export interface UpdateSummary {
+  source: string;
+  seasons: number[];
+  races: number;
+  results: number;
+  qualifying: number;
+  pit_stops: number;
+  laps: number;
+  requests: number;
+  cached: number;
+  joined: number;
+}

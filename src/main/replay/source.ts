@@ -5,6 +5,7 @@ import type { Db } from '../data/db.js';
 import { DataError } from '../data/errors.js';
 import { raceCompoundOf } from '../race/compounds.js';
 import { raceLapRows, type LapRow } from '../race/laps.js';
+import { clockFromLapTimes, lapTimesOnly } from './lap-times.js';
 import { repairLapNumbers } from './repair.js';
 import { teamColor } from './teams.js';
 
@@ -87,9 +88,30 @@ export function dbSource(db: Db, season: number, round: number): TimingSource {
        LEFT JOIN circuits c ON c.circuit_id = r.circuit_id WHERE r.year = ? AND r.round = ?`,
     )
     .get(season, round) as { race_id: number; name: string; circuit_ref: string | null; circuit_name: string | null } | undefined;
-  const rows = raceLapRows(db, { seasons: [season, season], round, order: 'driver' }, COLUMNS);
+  const read = raceLapRows(db, { seasons: [season, season], round, order: 'driver' }, COLUMNS);
   if (!race) throw new DataError(`No race ${season} round ${round} in the database — \`pitwall update\` can fetch newer seasons`);
-  if (rows.length === 0) throw new DataError(`No lap data for the ${season} ${race.name} — \`pitwall update\` can fetch it`);
+  if (read.length === 0) throw new DataError(`No lap data for the ${season} ${race.name} — \`pitwall update\` can fetch it`);
+
+  const pitStops = (
+    db
+      .prepare(
+        `SELECT d.driver_ref AS driver, p.lap, p.stop, p.duration FROM pit_stops p JOIN drivers d ON d.driver_id = p.driver_id
+         WHERE p.race_id = ? ORDER BY p.lap`,
+      )
+      .all(race.race_id) as { driver: string; lap: number; stop: number; duration: number | null }[]
+  ).filter((p) => p.lap !== null);
+  const safetyCars = db
+    .prepare('SELECT deployed, retreated, cause FROM safety_cars WHERE race_id = ? AND deployed IS NOT NULL ORDER BY deployed')
+    .all(race.race_id) as { deployed: number; retreated: number | null; cause: string | null }[];
+  const redFlags = db
+    .prepare('SELECT lap, incident FROM red_flags WHERE race_id = ? AND lap IS NOT NULL ORDER BY lap')
+    .all(race.race_id) as { lap: number; incident: string | null }[];
+  const vscLaps = (db.prepare('SELECT lap FROM vsc_laps WHERE race_id = ? ORDER BY lap').all(race.race_id) as { lap: number }[]).map(
+    (r) => r.lap,
+  );
+  const reference: ReferenceData = { pitStops, safetyCars, redFlags, vscLaps, fastestLap: null };
+  // Lap times and positions only (Jolpica): the clock, pit times and track status rebuilt, the tyres left unknown.
+  const rows = lapTimesOnly(read) ? clockFromLapTimes(read, reference) : read;
 
   const teamByRef = new Map<string, string>();
   const codeByRef = new Map<string, string>();
@@ -189,22 +211,6 @@ export function dbSource(db: Db, season: number, round: number): TimingSource {
   const winnerLaps = results[0]?.laps ?? 0;
   const maxLap = laps.reduce((m, l) => Math.max(m, l.lap), 0);
 
-  const refById = (sql: string) => db.prepare(sql);
-  const pitStops = (
-    refById(
-      `SELECT d.driver_ref AS driver, p.lap, p.stop, p.duration FROM pit_stops p JOIN drivers d ON d.driver_id = p.driver_id
-       WHERE p.race_id = ? ORDER BY p.lap`,
-    ).all(race.race_id) as { driver: string; lap: number; stop: number; duration: number | null }[]
-  ).filter((p) => p.lap !== null);
-  const safetyCars = db
-    .prepare('SELECT deployed, retreated, cause FROM safety_cars WHERE race_id = ? AND deployed IS NOT NULL ORDER BY deployed')
-    .all(race.race_id) as { deployed: number; retreated: number | null; cause: string | null }[];
-  const redFlags = db
-    .prepare('SELECT lap, incident FROM red_flags WHERE race_id = ? AND lap IS NOT NULL ORDER BY lap')
-    .all(race.race_id) as { lap: number; incident: string | null }[];
-  const vscLaps = (db.prepare('SELECT lap FROM vsc_laps WHERE race_id = ? ORDER BY lap').all(race.race_id) as { lap: number }[]).map(
-    (r) => r.lap,
-  );
   const fl = results.find((r) => r.rank === 1);
 
   return {
@@ -218,13 +224,7 @@ export function dbSource(db: Db, season: number, round: number): TimingSource {
       totalLaps: Math.max(winnerLaps, maxLap),
       drivers,
     },
-    reference: {
-      pitStops,
-      safetyCars,
-      redFlags,
-      vscLaps,
-      fastestLap: fl ? { driver: fl.driver_ref, lap: fl.fastest_lap } : null,
-    },
+    reference: { ...reference, fastestLap: fl ? { driver: fl.driver_ref, lap: fl.fastest_lap } : null },
     laps: () => laps,
   };
 }

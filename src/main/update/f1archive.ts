@@ -127,12 +127,14 @@ export async function updateFromArchive(db: Db, o: ArchiveOptions): Promise<Upda
   return report;
 }
 
-/** One session's laps in one transaction; FastF1 lap rows already there keep their values (COALESCE). */
-function writeSessionLaps(
+/** One session's laps in one transaction; FastF1 lap rows already there keep their values (COALESCE). The
+ *  OpenF1 source writes its laps through here too (`source`). */
+export function writeSessionLaps(
   db: Db,
   j: { season: number; round: number; raceId: number; session: string },
   laps: TimingLap[],
   final: boolean,
+  source = 'f1-archive',
 ): void {
   const cols = ['driver_number', 'driver_ref', 'time_s', 'lap_time_s', 'stint', 'pit_out_s', 'pit_in_s', 'is_personal_best', 'compound',
     'tyre_life', 'fresh_tyre', 'track_status', 'position', 'sector1_s', 'sector2_s', 'sector3_s', 'lap_start_s'];
@@ -156,7 +158,7 @@ function writeSessionLaps(
         l.sector3_s, start);
     }
     db.prepare('INSERT OR REPLACE INTO update_races (source, season, round, race_id, complete, rows, finished_at) VALUES (?,?,?,?,?,?,?)').run(
-      `f1-archive/${j.session}`, j.season, j.round, j.raceId, final ? 1 : 0, laps.length, new Date().toISOString(),
+      `${source}/${j.session}`, j.season, j.round, j.raceId, final ? 1 : 0, laps.length, new Date().toISOString(),
     );
   })();
 }

@@ -9,6 +9,7 @@ import { createModelsStore, type ModelsState } from './models.js';
 import { createReplayStore, type ReplayState } from './replay.js';
 import { frameScheduler, type Scheduler } from './schedule.js';
 import { createWinProbStore, type WinProbState } from './winprob.js';
+import { createUpdateStore, type UpdateState } from './update.js';
 
 export interface StoreOptions {
   schedule?: Scheduler;
@@ -24,12 +25,20 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
   const models = createModelsStore(api);
   const charts = createChartsStore(() => api.replayCharts());
   const winprob = createWinProbStore(api);
+  // after an update, the picker lists the new seasons and the shown season's new races
+  const update = createUpdateStore(api, async () => {
+    const seasons = await api.listSeasons();
+    replay.setState({ seasons });
+    const season = replay.getState().season ?? seasons[0];
+    if (season !== undefined) await replay.getState().selectSeason(season);
+  });
 
   const offs = [
     client.on('replay:snapshot', (s) => replay.getState().receiveSnapshot(s)),
     client.on('replay:event', (e) => replay.getState().addEvent(e)),
     client.on('commentary:line', (l) => commentary.getState().add([l])),
     client.on('monitor:alert', (a) => models.getState().addAlert(a)),
+    client.on('update:progress', (p) => update.getState().receive(p)),
   ];
 
   // Opening a race clears the feed and the analysis; once its replay runs (opening done, so these calls never
@@ -111,6 +120,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
     models,
     charts,
     winprob,
+    update,
     dispose: () => offs.forEach((off) => off()),
   };
 }
@@ -131,3 +141,4 @@ export const useCharts = <T>(sel: (s: ChartsState) => T): T => useStore(useStore
 /** The charts store's actions, for views that call them outside a render. */
 export const useChartsStore = () => useStores().charts;
 export const useWinProb = <T>(sel: (s: WinProbState) => T): T => useStore(useStores().winprob, sel);
+export const useUpdate = <T>(sel: (s: UpdateState) => T): T => useStore(useStores().update, sel);

@@ -1,7 +1,7 @@
 // Race selection and replay state: seasons, races, the open replay, its latest timing snapshot.
 import { createStore } from 'zustand/vanilla';
 import type { PitwallClient } from '../../shared/api.js';
-import type { RaceEvent, RaceResults, RaceSummary, ReplayInfo, TimingSnapshot } from '../../shared/domain.js';
+import type { RaceEvent, RaceResults, RaceSummary, ReplayInfo, TimingSnapshot, WinnerPrediction } from '../../shared/domain.js';
 import type { ConnectionState } from '../api/transport.js';
 import type { DeepLink } from '../deeplink.js';
 import { errorText, frameScheduler, latestPerFrame, type Scheduler } from './schedule.js';
@@ -22,6 +22,8 @@ export interface ReplayState {
   results: RaceResults | null;
   /** Why the race opened to its results only, in words a user can act on. */
   notice: string | null;
+  /** The race-winner model's odds for a race opened to its results only (null: none asked or no model). */
+  winner: WinnerPrediction[] | null;
   snapshot: TimingSnapshot | null;
   opening: boolean;
   playing: boolean;
@@ -84,6 +86,7 @@ export function createReplayStore(api: PitwallClient, schedule: Scheduler = fram
       info: null,
       results: null,
       notice: null,
+      winner: null,
       snapshot: null,
       opening: false,
       playing: false,
@@ -142,6 +145,7 @@ export function createReplayStore(api: PitwallClient, schedule: Scheduler = fram
           info: null,
           results: null,
           notice: null,
+          winner: null,
           snapshot: null,
           events: [],
           season,
@@ -157,8 +161,12 @@ export function createReplayStore(api: PitwallClient, schedule: Scheduler = fram
         if (!info) {
           await results;
           // a race without lap data opens to its classification; a replay that fails otherwise is an error
-          if (get().results?.hasLaps === false) set({ opening: false, notice: errorText(openError) });
-          else set({ opening: false, error: errorText(openError) });
+          if (get().results?.hasLaps === false) {
+            set({ opening: false, notice: errorText(openError) });
+            // ... and to the winner model's odds for it (a failure leaves the classification on its own)
+            const winner = await api.predictWinner({ season, round }).catch(() => null);
+            if (get().season === season && get().round === round && !get().info) set({ winner: winner?.length ? winner : null });
+          } else set({ opening: false, error: errorText(openError) });
           return;
         }
         set({ info });

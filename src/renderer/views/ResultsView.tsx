@@ -48,6 +48,7 @@ export function ResultsView() {
   const results = useReplay((s) => s.results);
   const notice = useReplay((s) => s.notice);
   const opening = useReplay((s) => s.opening);
+  const winner = useReplay((s) => s.winner);
   if (!results) return <Empty title={opening ? 'Loading…' : 'No results'} detail={opening ? undefined : 'Open a race.'} />;
   return (
     <section className="panel results-view" aria-label="Results">
@@ -61,6 +62,18 @@ export function ResultsView() {
       </header>
       {notice ? <p className="notice" role="status">{notice}</p> : null}
       <ResultsTable results={results} />
+      {winner ? (
+        <div className="winner-odds" data-testid="winner-odds">
+          <h3>Winner prediction (race-winner model, from the grid and form before the race)</h3>
+          <ol>
+            {winner.slice(0, 5).map((w) => (
+              <li key={w.driver}>
+                <span className="code">{w.code}</span> {(w.probability * 100).toFixed(1)} %
+              </li>
+            ))}
+          </ol>
+        </div>
+      ) : null}
     </section>
   );
 }

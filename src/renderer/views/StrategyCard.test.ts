@@ -12,4 +12,11 @@ describe('strategy card: why there is no advice', () => {
     expect(noAdviceReason(snap(30, false), 'leclerc')).toBeNull();
     expect(noAdviceReason(null, 'leclerc')).toBeNull();
   });
+
+  it('says so when the race has no tyre data (Jolpica laps only), not for a known compound', () => {
+    const s = (compound: string, tyreAge: number | null) =>
+      ({ lap: 20, totalLaps: 62, rows: [{ driver: 'leclerc', code: 'LEC', retired: false, compound, tyreAge }] }) as unknown as TimingSnapshot;
+    expect(noAdviceReason(s('UNKNOWN', null), 'leclerc')).toMatch(/No tyre data for this race/);
+    expect(noAdviceReason(s('MEDIUM', 12), 'leclerc')).toBeNull();
+  });
 });

@@ -1,6 +1,11 @@
 // Pit recommendation for the selected driver and the remaining-race plans with their expected times. The advice
-// names the lap it was computed for; with none, the card says why (retired, race finished).
-import type { PitLossTable, PitRecommendation, RejoinPrediction, TimingSnapshot } from '../../shared/domain.js';
+// names the lap it was computed for; with none, the card says why (retired, race finished, no tyre data).
+import type {
+  PitLossTable,
+  PitRecommendation,
+  RejoinPrediction,
+  TimingSnapshot,
+} from '../../shared/domain.js';
 import { useAnalysis, useReplay } from '../stores/index.js';
 import { Empty } from './Empty.js';
 import { signed } from './format.js';
@@ -9,9 +14,12 @@ import { rejoinLine, share } from './rejoin.js';
 /** Why there is no advice for `driver` at this snapshot, or null when there should be some. */
 export function noAdviceReason(snapshot: TimingSnapshot | null, driver: string | null): string | null {
   if (!snapshot || !driver) return null;
-  if (snapshot.lap >= snapshot.totalLaps) return `Race finished (lap ${snapshot.lap} of ${snapshot.totalLaps}): no strategy left to advise.`;
+  if (snapshot.lap >= snapshot.totalLaps)
+    return `Race finished (lap ${snapshot.lap} of ${snapshot.totalLaps}): no strategy left to advise.`;
   const row = snapshot.rows.find((r) => r.driver === driver);
   if (row?.retired) return `${row.code} is out of the race: no strategy to advise.`;
+  if (row && row.compound === 'UNKNOWN' && row.tyreAge === null)
+    return `No tyre data for this race (lap times and positions only): no strategy to advise.`;
   return null;
 }
 
@@ -20,11 +28,22 @@ function Rejoin({ r }: { r: RejoinPrediction }) {
   return (
     <div className="rejoin-line num" data-testid="rejoin-line" data-position={r.position} data-lap={r.lap}>
       {rejoinLine(r)}
-      <small> · pit loss {r.pitLoss.p50.toFixed(1)} s (p10–p90 {r.pitLoss.p10.toFixed(1)}–{r.pitLoss.p90.toFixed(1)})</small>
+      <small>
+        {' '}
+        · pit loss {r.pitLoss.p50.toFixed(1)} s (p10–p90 {r.pitLoss.p10.toFixed(1)}–{r.pitLoss.p90.toFixed(1)}
+        )
+      </small>
       {(r.threats ?? []).map((t) => (
-        <div key={t.rival} className="threat-line" data-testid="threat-line" data-rival={t.rival} data-flag={t.flag ?? ''}>
-          {t.side === 'ahead' ? `Undercut on ${t.rival}` : `Undercut by ${t.rival}`}: {share(t.probability)} (gap {t.gap.toFixed(1)} s, fresh tyres{' '}
-          {signed(t.freshGain)} s){t.flag === 'overcut' ? ' · overcut: stay out' : ''}
+        <div
+          key={t.rival}
+          className="threat-line"
+          data-testid="threat-line"
+          data-rival={t.rival}
+          data-flag={t.flag ?? ''}
+        >
+          {t.side === 'ahead' ? `Undercut on ${t.rival}` : `Undercut by ${t.rival}`}: {share(t.probability)}{' '}
+          (gap {t.gap.toFixed(1)} s, fresh tyres {signed(t.freshGain)} s)
+          {t.flag === 'overcut' ? ' · overcut: stay out' : ''}
         </div>
       ))}
     </div>
@@ -33,7 +52,12 @@ function Rejoin({ r }: { r: RejoinPrediction }) {
 
 /** The circuit's pit loss from history, by condition: p50 (p10–p90) and the stops behind it, in one compact table. */
 export function PitLossRows({ t }: { t: PitLossTable }) {
-  const cols = [['green', t.green], ['SC', t.sc], ['VSC', t.vsc], ['lane', t.lane]] as const;
+  const cols = [
+    ['green', t.green],
+    ['SC', t.sc],
+    ['VSC', t.vsc],
+    ['lane', t.lane],
+  ] as const;
   return (
     <table className="pit-loss num" data-testid="pit-loss-table" data-circuit={t.circuit}>
       <tbody>
@@ -59,9 +83,13 @@ function Figures({ rec }: { rec: PitRecommendation }) {
       </span>
       <span data-testid="rec-position">
         P{rec.positionFrom} → P{rec.position.expected.toFixed(1)} expected
-        {rec.position.p10 !== rec.position.p90 ? ` (P${rec.position.p10.toFixed(0)}–P${rec.position.p90.toFixed(0)})` : ''}
+        {rec.position.p10 !== rec.position.p90
+          ? ` (P${rec.position.p10.toFixed(0)}–P${rec.position.p90.toFixed(0)})`
+          : ''}
       </span>
-      <span data-testid="rec-distribution">{top.map((d) => `P${d.position} ${share(d.share)}`).join(' · ')}</span>
+      <span data-testid="rec-distribution">
+        {top.map((d) => `P${d.position} ${share(d.share)}`).join(' · ')}
+      </span>
     </div>
   );
 }
@@ -80,7 +108,8 @@ export function StrategyCard() {
   const shown = rec && !reason ? rec : null;
   const stale = shown !== null && lap !== null && shown.lap !== lap;
   const row = snapshot?.rows.find((r) => r.driver === driver);
-  const boxNow = rejoin && row && !reason && rejoin.driver === row.code && rejoin.lap === row.lap + 1 ? rejoin : null;
+  const boxNow =
+    rejoin && row && !reason && rejoin.driver === row.code && rejoin.lap === row.lap + 1 ? rejoin : null;
   return (
     <section className="panel strategy" aria-label="Strategy">
       <header>
@@ -98,7 +127,8 @@ export function StrategyCard() {
         >
           <div className="rec-lap" data-testid="rec-lap">
             For lap {shown.lap}
-            {stale ? ` (now lap ${lap}, updating…)` : ''} · {shown.state.compound} {shown.state.stintLaps} laps
+            {stale ? ` (now lap ${lap}, updating…)` : ''} · {shown.state.compound} {shown.state.stintLaps}{' '}
+            laps
           </div>
           <div className={`headline ${shown.action === 'stay' ? 'stay' : 'box'}`}>{shown.headline}</div>
           <Figures rec={shown} />
@@ -128,7 +158,15 @@ export function StrategyCard() {
       ) : (
         <div data-testid="pit-recommendation-empty" data-reason={reason ? 'none' : undefined}>
           <Empty
-            title={reason ? 'No advice' : error ? 'Strategy engine unavailable' : info ? 'No recommendation yet' : 'No race open'}
+            title={
+              reason
+                ? 'No advice'
+                : error
+                  ? 'Strategy engine unavailable'
+                  : info
+                    ? 'No recommendation yet'
+                    : 'No race open'
+            }
             detail={
               reason ??
               error ??

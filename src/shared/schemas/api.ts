@@ -50,6 +50,8 @@ export const ARGS = {
   modelCard: z.strictObject({ name: ident, version: z.number().int().min(1).optional() }),
   modelPromote: z.strictObject({ name: ident, version: z.number().int().min(1) }),
   monitorAlerts: none,
+  updateRun: z.strictObject({ seasons: z.array(season).min(1).max(3).optional() }),
+  updateCancel: none,
 } as const satisfies Record<ApiMethod, z.ZodType>; // covers exactly the contract's methods
 
 /** The argument type of a method taking arguments, as its schema parses it. */
@@ -72,6 +74,7 @@ export const RESULTS: Partial<Record<ApiMethod, z.ZodType>> = {
   replayPause: nothing,
   replaySetSpeed: nothing,
   commentarySetStyle: nothing,
+  updateCancel: z.boolean(),
   modelsList: z.array(z.looseObject({ name: z.string() })),
   monitorAlerts: z.array(z.looseObject({ id: z.number(), model: z.string(), message: z.string() })),
 };
@@ -110,6 +113,8 @@ export const ROLE = {
   modelCard: 'viewer',
   modelPromote: 'engineer',
   monitorAlerts: 'viewer',
+  updateRun: 'engineer', // writes the database every client reads
+  updateCancel: 'engineer',
 } as const satisfies Record<ApiMethod, Role>;
 
 export const mayCall = (role: Role, method: ApiMethod): boolean => role === 'engineer' || ROLE[method] === 'viewer';

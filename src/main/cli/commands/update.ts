@@ -34,24 +34,29 @@ function progressDrawer(): { draw(p: UpdateProgress): void; stop(): void } {
 
 export const command: Command = {
   name: 'update',
-  summary: 'pull races the database lacks from Jolpica (the Ergast successor): results, qualifying, sprint, pit stops, laps',
+  summary: 'pull races the database lacks from Jolpica (the Ergast successor), the F1 timing archive or OpenF1: results, qualifying, sprint, pit stops, laps',
   usage:
-    'pitwall update [--source jolpica|f1-archive] [--season 2025] [--round N] [--sessions race,qualifying] [--base-url URL]\n' +
+    'pitwall update [--source jolpica|f1-archive|openf1] [--season 2025] [--round N] [--sessions race,qualifying] [--session-key K]\n' +
+    '               [--base-url URL]\n' +
     '               [--offline] [--refresh] [--json]\n' +
     '  (no --season: every missing race of the current and the previous season; no --source: Jolpica, then the archive)',
   options: [
-    { name: 'source', type: 'string', description: 'jolpica | f1-archive (default: both; openf1 is not built yet)' },
+    { name: 'source', type: 'string', description: 'jolpica | f1-archive | openf1 (default: jolpica, then f1-archive)' },
+    { name: 'session-key', type: 'string', description: 'openf1: one session (its session_key, or latest); else every race session of --season' },
     { name: 'sessions', type: 'string', description: 'f1-archive sessions: race,sprint,qualifying,practice (default: all)' },
     { name: 'season', type: 'number', description: 'season to update (default: the current and the previous one)' },
     { name: 'round', type: 'number', description: 'only this round' },
-    { name: 'base-url', type: 'string', description: 'API root (default https://api.jolpi.ca/ergast/f1, https://livetiming.formula1.com/static)' },
+    { name: 'base-url', type: 'string', description: 'API root (default https://api.jolpi.ca/ergast/f1, https://livetiming.formula1.com/static, https://api.openf1.org/v1)' },
     { name: 'offline', type: 'boolean', description: 'no network: replay the raw-response cache beside the database' },
     { name: 'refresh', type: 'boolean', description: 'fetch again races the database already has results for' },
   ],
   async run(ctx) {
     const source = ctx.opts.source === undefined ? undefined : String(ctx.opts.source);
-    if (source !== undefined && source !== 'jolpica' && source !== 'f1-archive')
-      throw new UsageError(`--source ${source} is not available: jolpica or f1-archive (openf1 is planned)`);
+    if (source !== undefined && source !== 'jolpica' && source !== 'f1-archive' && source !== 'openf1')
+      throw new UsageError(`--source ${source} is not available: jolpica, f1-archive or openf1`);
+    const key = ctx.opts['session-key'] === undefined ? undefined : String(ctx.opts['session-key']);
+    if (key !== undefined && source !== 'openf1') throw new UsageError('--session-key needs --source openf1');
+    if (key !== undefined && key !== 'latest' && !/^\d+$/.test(key)) throw new UsageError(`--session-key must be a number or latest, not "${key}"`);
     if (source === undefined && ctx.opts['base-url'] !== undefined) throw new UsageError('--base-url needs --source');
     const { SESSION_GROUPS, updateFromArchive } = await import('../../update/f1archive.js');
     const sessions = ctx.opts.sessions === undefined ? undefined : String(ctx.opts.sessions).split(',').map((x) => x.trim());
@@ -83,8 +88,12 @@ export const command: Command = {
     };
     try {
       const runs: UpdateReport[] = [];
-      if (source !== 'f1-archive') runs.push(await updateFromJolpica(db, common));
-      if (source !== 'jolpica') runs.push(await updateFromArchive(db, { ...common, sessions: sessions as SessionGroup[] | undefined }));
+      if (source === 'openf1') {
+        const { updateFromOpenF1 } = await import('../../update/openf1-update.js');
+        runs.push(await updateFromOpenF1(db, { ...common, sessionKey: key === undefined ? undefined : key === 'latest' ? 'latest' : Number(key) }));
+      }
+      if (source === undefined || source === 'jolpica') runs.push(await updateFromJolpica(db, common));
+      if (source === undefined || source === 'f1-archive') runs.push(await updateFromArchive(db, { ...common, sessions: sessions as SessionGroup[] | undefined }));
       report = runs.length === 1 ? runs[0]! : sumReports(runs);
     } catch (e) {
       if (abort.signal.aborted) return 130;

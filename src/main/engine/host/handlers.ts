@@ -13,6 +13,7 @@ import { strategyHandlers } from '../../strategy/api.js';
 import { modelHandlers } from '../../models/api.js';
 import { monitoringHandlers } from '../../monitoring/api.js';
 import { raceSessionHandlers } from './race-session.js';
+import { updateHandlers } from '../../update/api.js';
 
 export const handlers = {
   ...dataHandlers,
@@ -23,6 +24,7 @@ export const handlers = {
   ...strategyHandlers,
   ...modelHandlers,
   ...monitoringHandlers,
+  ...updateHandlers,
 } satisfies Handlers<ApiMethod>;
 
 export const isApiMethod = (method: unknown): method is ApiMethod => typeof method === 'string' && Object.hasOwn(handlers, method);
