@@ -11,7 +11,7 @@ export const strategyHandlers: Handlers<'strategyRecommend' | 'strategyPitLoss' 
     // A race without tyre data (Jolpica's lap times and positions only): advice on unknown tyres would be made up.
     const tyres = session.engine.db
       .prepare(`SELECT 1 FROM laps WHERE season = ? AND round = ? AND session = 'race' AND compound IS NOT NULL
-                AND (driver_ref = ? OR (driver_ref IS NULL AND driver = ?)) LIMIT 1`)
+                AND (driver_ref = ? OR driver = ?) LIMIT 1`)
       .get(args.season, args.round, args.driver, args.driver);
     if (tyres === undefined) return null;
     try {
