@@ -128,7 +128,8 @@ export function f1Source(o: F1SourceOptions = {}): LiveSource {
         return fresh;
       };
 
-      const subscribe = async (c: HubConnection): Promise<void> => {
+      let lastUtc: string | null = null;
+      const subscribe = async (c: HubConnection, first = false): Promise<void> => {
         const raw: unknown = await c.invoke('Subscribe', topics);
         const state: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(isObj(raw) ? raw : {})) {
@@ -140,11 +141,17 @@ export function f1Source(o: F1SourceOptions = {}): LiveSource {
           }
         }
         const hb = isObj(state.Heartbeat) && typeof state.Heartbeat.Utc === 'string' ? state.Heartbeat.Utc : null;
-        const utc = hb && !Number.isNaN(Date.parse(hb)) ? hb : new Date().toISOString();
-        t0 ??= Date.parse(utc);
+        const utc = hb && !Number.isNaN(Date.parse(hb)) ? hb : (lastUtc ?? new Date().toISOString());
+        if (hb) t0 ??= Date.parse(utc);
         noteSession(state.SessionInfo);
-        sink({ kind: 'initial', utc, state, offsetMs: offset(utc) });
+        sink({ kind: 'initial', utc, state, ...(offset(utc) !== undefined ? { offsetMs: offset(utc) } : {}) });
         sink({ kind: 'status', connection: 'live' });
+        // The session we followed ended while we were away (on a first subscribe: wait for the next session).
+        const st = isObj(state.SessionStatus) ? state.SessionStatus.Status : undefined;
+        if (!first && typeof st === 'string' && endOn.has(st)) {
+          ended = true;
+          finish();
+        }
       };
 
       const onFeed = (c: HubConnection) => (...args: unknown[]) => {
@@ -158,6 +165,7 @@ export function f1Source(o: F1SourceOptions = {}): LiveSource {
           return skip((e as Error).message);
         }
         t0 ??= Date.parse(utc);
+        lastUtc = utc;
         sink({ kind: 'message', message: { topic: d.topic, data: d.data, utc, offsetMs: offset(utc) } });
         if (d.topic === 'SessionInfo' && noteSession(mergedInfo(d.data))) {
           sink({ kind: 'status', connection: 'live', detail: `new session: ${sessionName}` });
@@ -196,7 +204,7 @@ export function f1Source(o: F1SourceOptions = {}): LiveSource {
         });
         try {
           await c.start();
-          await subscribe(c);
+          await subscribe(c, attempt === 0);
           attempt = 0;
         } catch (e) {
           await c.stop().catch(() => {});
