@@ -37,7 +37,7 @@ interface ArchiveSession {
   EndDate?: string;
   GmtOffset?: string;
 }
-interface ArchiveMeeting {
+export interface ArchiveMeeting {
   Name: string;
   Sessions: ArchiveSession[];
 }
@@ -59,7 +59,7 @@ function meetings(body: unknown, url: string): ArchiveMeeting[] {
 }
 
 /** A meeting's race in the database: by the race date in the meeting's folder name, else by name. */
-function raceOf(db: Db, season: number, m: ArchiveMeeting): { round: number; raceId: number; name: string } | undefined {
+export function raceOf(db: Db, season: number, m: ArchiveMeeting): { round: number; raceId: number; name: string } | undefined {
   const folder = /^\d{4}\/(\d{4}-\d\d-\d\d)_/.exec(m.Sessions[0]?.Path ?? '')?.[1];
   const byDate = folder
     ? db.prepare('SELECT round, race_id AS raceId, name FROM races WHERE year = ? AND ABS(julianday(date) - julianday(?)) <= 1 ORDER BY ABS(julianday(date) - julianday(?)) LIMIT 1').get(season, folder, folder)
@@ -127,12 +127,14 @@ export async function updateFromArchive(db: Db, o: ArchiveOptions): Promise<Upda
   return report;
 }
 
-/** One session's laps in one transaction; FastF1 lap rows already there keep their values (COALESCE). */
-function writeSessionLaps(
+/** One session's laps in one transaction; FastF1 lap rows already there keep their values (COALESCE). `source`
+ *  names the origin in update_races (a live recording imports through here too). */
+export function writeSessionLaps(
   db: Db,
   j: { season: number; round: number; raceId: number; session: string },
   laps: TimingLap[],
   final: boolean,
+  source = 'f1-archive',
 ): void {
   const cols = ['driver_number', 'driver_ref', 'time_s', 'lap_time_s', 'stint', 'pit_out_s', 'pit_in_s', 'is_personal_best', 'compound',
     'tyre_life', 'fresh_tyre', 'track_status', 'position', 'sector1_s', 'sector2_s', 'sector3_s', 'lap_start_s'];
@@ -156,7 +158,7 @@ function writeSessionLaps(
         l.sector3_s, start);
     }
     db.prepare('INSERT OR REPLACE INTO update_races (source, season, round, race_id, complete, rows, finished_at) VALUES (?,?,?,?,?,?,?)').run(
-      `f1-archive/${j.session}`, j.season, j.round, j.raceId, final ? 1 : 0, laps.length, new Date().toISOString(),
+      `${source}/${j.session}`, j.season, j.round, j.raceId, final ? 1 : 0, laps.length, new Date().toISOString(),
     );
   })();
 }
