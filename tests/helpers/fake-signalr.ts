@@ -34,6 +34,7 @@ export interface FakeSignalR {
   close(): Promise<void>;
 }
 
+const feedFrame = (m: LiveMessage) => JSON.stringify({ type: 1, target: 'feed', arguments: [m.topic, m.data, m.utc] }) + RS;
 const GARBAGE = (utc: string): string[] => [
   'this is not json',
   JSON.stringify({ type: 1, target: 'feed', arguments: ['NoSuchTopic', { x: 1 }, utc] }),
@@ -53,6 +54,7 @@ export async function startFakeSignalR(o: FakeSignalROptions): Promise<FakeSigna
   for (const [t, v] of Object.entries(o.initial ?? {})) state.apply(t, v);
   let cursor = 0; // messages[0..cursor) are "in the past"
   let clock0: number | null = null;
+  let pausedAt: number | null = null;
   const t0 = o.messages.length ? Date.parse(o.messages[0]!.utc) : 0;
   const subscribers = new Set<{ ws: WebSocket; sent: number }>();
   const fake: FakeSignalR = { url: '', log, garbageSent: 0, connections: 0, close: async () => {} };
@@ -106,24 +108,44 @@ export async function startFakeSignalR(o: FakeSignalROptions): Promise<FakeSigna
           continue;
         }
         if (m.type === 1 && m.target === 'Subscribe') {
-          // The first subscriber starts the session clock; a later one gets the state as it is now.
+          // The first subscriber starts the session clock; a later one gets the state as it is now. The next update
+          // rides in the same WebSocket frame as the completion (legal in the hub protocol, and what a busy hub does):
+          // the client must apply it after the initial state, not before.
           if (clock0 === null) clock0 = Date.now();
           else advance();
-          ws.send(JSON.stringify({ type: 3, invocationId: m.invocationId, result: JSON.parse(JSON.stringify(state.topics)) }) + RS);
+          const completion = JSON.stringify({ type: 3, invocationId: m.invocationId, result: JSON.parse(JSON.stringify(state.topics)) }) + RS;
+          const next = o.messages[cursor];
+          if (next) {
+            cursor++;
+            state.apply(next.topic, JSON.parse(JSON.stringify(next.data)));
+            for (const s of subscribers) s.ws.send(feedFrame(next));
+            sub.sent++;
+          }
+          ws.send(completion + (next ? feedFrame(next) : ''));
           subscribers.add(sub);
         }
       }
     });
   }
 
-  /** Moves the session clock: every message now due goes to every subscriber (and into the server's state). */
+  /** Moves the session clock: every message now due goes to every subscriber (and into the server's state). The
+   *  clock stands still while nobody is subscribed (a reconnect then never misses the rest of the session, however
+   *  slow the machine), except for what was due in the tick the socket dropped in. */
   function advance(): void {
     if (clock0 === null) return;
+    if (!subscribers.size) {
+      pausedAt ??= Date.now();
+      return;
+    }
+    if (pausedAt !== null) {
+      clock0 += Date.now() - pausedAt;
+      pausedAt = null;
+    }
     const due = t0 + (Date.now() - clock0) * o.speed;
     while (cursor < o.messages.length && Date.parse(o.messages[cursor]!.utc) <= due) {
       const m = o.messages[cursor++]!;
       state.apply(m.topic, JSON.parse(JSON.stringify(m.data)));
-      const frame = JSON.stringify({ type: 1, target: 'feed', arguments: [m.topic, m.data, m.utc] }) + RS;
+      const frame = feedFrame(m);
       for (const s of subscribers) {
         if (o.garbageEvery && cursor % o.garbageEvery === 0) {
           const g = GARBAGE(m.utc);

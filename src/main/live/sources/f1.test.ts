@@ -75,3 +75,37 @@ describe('the f1 SignalR Core source', () => {
     expect(messagesOf(ev).map(plain)).toEqual(recorded.map(plain));
   });
 });
+
+describe('FastF1’s live capture (2021 Bahrain FP3, with broken lines) through the hub', () => {
+  it('the good lines arrive decoded (CarData.z / Position.z inflated with the token), the broken ones are counted', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { readFastF1Capture } = await import('../fastf1-capture.js');
+    const { decodePayload } = await import('../../timing/stream.js');
+    const { PROJECT_ROOT } = await import('../../../../tests/helpers/data.js');
+    const file = join(PROJECT_ROOT, 'tests', 'fixtures', 'f1-livetiming', 'fastf1-recording', 'with_errors.txt');
+    const text = readFileSync(file, 'utf8');
+    const cap = readFastF1Capture(text, file);
+    expect(cap.skipped.length).toBeGreaterThanOrEqual(10);
+    expect(cap.messages.length + cap.skipped.length).toBe(text.split('\n').filter((l) => l.trim()).length);
+    // Both .z payloads in the capture are cut off (they do not inflate); one whole CarData.z is added after them.
+    const { deflateRawSync } = await import('node:zlib');
+    const car = { Entries: [{ Utc: '2021-03-28T14:56:50.1Z', Cars: { '44': { Channels: { '0': 11000, '2': 287, '3': 7 } } } }] };
+    const last = cap.messages.at(-1)!.utc;
+    cap.messages.push({ topic: 'CarData.z', data: deflateRawSync(JSON.stringify(car)).toString('base64'), utc: last });
+    const expected = cap.messages.flatMap((m) => {
+      try {
+        const d = decodePayload(m.topic, m.data, 'x');
+        return [{ topic: d.topic, data: d.data, utc: m.utc }];
+      } catch {
+        return [];
+      }
+    });
+    const hub = await startFakeSignalR({ messages: cap.messages, speed: 1000 });
+    const ev = await collect(f1(hub.url, { token: 'f1tv' }), { signal: AbortSignal.timeout(30_000), until: (e) => messagesOf(e).length >= expected.length });
+    await hub.close();
+    expect(expected.filter((m) => m.topic === 'CarData').map((m) => m.data)).toEqual([car]);
+    expect(ev.filter((e) => e.kind === 'skipped' && /does not inflate/.test(e.reason))).toHaveLength(2);
+    expect(messagesOf(ev).map(plain)).toEqual(expected);
+    expect(count(ev, 'skipped')).toBe(cap.messages.length - expected.length);
+  });
+});

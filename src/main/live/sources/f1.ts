@@ -129,8 +129,18 @@ export function f1Source(o: F1SourceOptions = {}): LiveSource {
       };
 
       let lastUtc: string | null = null;
+      // Updates that arrive while a Subscribe is in flight (the completion and the updates after it can come in one
+      // read, before the awaiting code runs) wait and follow the initial state they build on.
+      let held: unknown[][] | null = null;
       const subscribe = async (c: HubConnection, first = false): Promise<void> => {
-        const raw: unknown = await c.invoke('Subscribe', topics);
+        held ??= [];
+        let raw: unknown;
+        try {
+          raw = await c.invoke('Subscribe', topics);
+        } catch (e) {
+          release(c);
+          throw e;
+        }
         const state: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(isObj(raw) ? raw : {})) {
           try {
@@ -146,6 +156,7 @@ export function f1Source(o: F1SourceOptions = {}): LiveSource {
         noteSession(state.SessionInfo);
         sink({ kind: 'initial', utc, state, ...(offset(utc) !== undefined ? { offsetMs: offset(utc) } : {}) });
         sink({ kind: 'status', connection: 'live' });
+        release(c);
         // The session we followed ended while we were away (on a first subscribe: wait for the next session).
         const st = isObj(state.SessionStatus) ? state.SessionStatus.Status : undefined;
         if (!first && typeof st === 'string' && endOn.has(st)) {
@@ -154,7 +165,13 @@ export function f1Source(o: F1SourceOptions = {}): LiveSource {
         }
       };
 
+      const release = (c: HubConnection) => {
+        const q = held ?? [];
+        held = null;
+        for (const args of q) onFeed(c)(...args);
+      };
       const onFeed = (c: HubConnection) => (...args: unknown[]) => {
+        if (held) return void held.push(args);
         const [topic, data, utc] = args;
         if (typeof topic !== 'string' || typeof utc !== 'string' || Number.isNaN(Date.parse(utc))) return skip('feed message without [topic, data, utc]');
         if (!known.has(topic)) return skip(`unknown topic "${topic.slice(0, 40)}"`);
