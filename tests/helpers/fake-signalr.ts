@@ -22,6 +22,8 @@ export interface FakeSignalROptions {
   /** Every n-th message is preceded by a burst of malformed frames and unknown topics. */
   garbageEvery?: number;
   pingMs?: number;
+  /** Answer negotiate with this status (e.g. 401: a refused token). */
+  refuseNegotiate?: number;
 }
 
 export interface FakeSignalR {
@@ -67,6 +69,7 @@ export async function startFakeSignalR(o: FakeSignalROptions): Promise<FakeSigna
     }
     if (url.pathname === '/signalrcore/negotiate' && req.method === 'POST') {
       log.push({ step: 'negotiate', cookie: hasCookie(req), auth: req.headers.authorization });
+      if (o.refuseNegotiate) return void res.writeHead(o.refuseNegotiate).end('Unauthorized');
       if (!hasCookie(req) || url.searchParams.get('negotiateVersion') !== '1') return void res.writeHead(400).end('cookie or version missing');
       const token = randomBytes(12).toString('base64url');
       tokens.add(token);

@@ -76,6 +76,15 @@ describe('the f1 SignalR Core source', () => {
   });
 });
 
+describe('the f1 source refused', () => {
+  it('a 401 at negotiate fails at once with a message naming the URL and the token', async () => {
+    const hub = await startFakeSignalR({ messages: [], speed: 1, refuseNegotiate: 401 });
+    await expect(collect(f1(hub.url, { token: 'expired' }))).rejects.toThrow(`f1: live timing refused the connection (HTTP 401) at ${hub.url}: check the F1 TV token`);
+    expect(hub.log.filter((l) => l.step === 'negotiate')).toHaveLength(1);
+    await hub.close();
+  });
+});
+
 describe('FastF1’s live capture (2021 Bahrain FP3, with broken lines) through the hub', () => {
   it('the good lines arrive decoded (CarData.z / Position.z inflated with the token), the broken ones are counted', async () => {
     const { readFileSync } = await import('node:fs');

@@ -225,8 +225,10 @@ export function f1Source(o: F1SourceOptions = {}): LiveSource {
           attempt = 0;
         } catch (e) {
           await c.stop().catch(() => {});
-          if (e instanceof HttpError && (e.statusCode === 401 || e.statusCode === 403))
-            throw new Error(`f1: live timing refused the connection (HTTP ${e.statusCode}) at ${url}${o.token ? ': check the F1 TV token' : ''}`);
+          // The client wraps the negotiate's HttpError in a plain Error ("… Status code '401'").
+          const status = e instanceof HttpError ? e.statusCode : Number(/Status code '(\d{3})'/.exec((e as Error).message)?.[1]);
+          if (status === 401 || status === 403)
+            throw new Error(`f1: live timing refused the connection (HTTP ${status}) at ${url}${o.token ? ': check the F1 TV token' : ''}`);
           if (signal.aborted) break;
           if (attempt >= (o.maxRestarts ?? 10)) throw new Error(`f1: ${url} unreachable after ${attempt + 1} attempts: ${(e as Error).message}`);
           sink({ kind: 'status', connection: 'reconnecting', detail: (e as Error).message });
