@@ -15,6 +15,8 @@ export interface FakeOpenF1Options {
 export interface FakeOpenF1 {
   base: string;
   log: { path: string; auth?: string }[];
+  /** Publishes records up to this moment (ms). */
+  setHorizon(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,9 @@ export async function startFakeOpenF1(o: FakeOpenF1Options): Promise<FakeOpenF1>
   return {
     base: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`,
     log,
+    setHorizon: (ms) => {
+      horizon = ms;
+    },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

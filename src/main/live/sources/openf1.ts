@@ -23,6 +23,10 @@ export const OPENF1_ENDPOINTS: { name: string; cursor: string | null }[] = [
   { name: 'race_control', cursor: 'date' },
   { name: 'weather', cursor: 'date' },
 ];
+export const OPENF1_MQTT_URL = 'wss://mqtt.openf1.org:8084/mqtt';
+/** A record's identity for duplicates: its fields without MQTT's own (`_id`, `_key`), keys sorted. */
+const recordId = (r: OpenF1Record): string =>
+  JSON.stringify(Object.keys(r).filter((k) => !k.startsWith('_')).sort().map((k) => [k, r[k]]));
 /** A cursor trails the newest record by this much: records can land late and out of order; duplicates are dropped. */
 const OVERLAP_MS = 60_000;
 
@@ -38,6 +42,9 @@ export interface OpenF1SourceOptions {
   /** A session counts as live until this long after its scheduled end (default 15 min). */
   graceMs?: number;
   now?: () => number;
+  /** With a token during a live session: 'auto' (default) streams over MQTT, falling back to polling; 'poll' never. */
+  transport?: 'auto' | 'poll';
+  mqttUrl?: string;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -101,34 +108,63 @@ export function openf1Source(o: OpenF1SourceOptions): LiveSource {
       sink({ kind: 'initial', utc: live ? new Date(now()).toISOString() : startUtc, state: tr.initial(drivers) });
 
       const cursors = new Map<string, string>();
-      const seen = new Map<string, Map<string, number>>();
-      for (let round = 0; !signal.aborted; round++) {
+      const seen = new Map<string, Set<string>>();
+      /** New records of an endpoint → their topic updates (a record seen before, from REST or MQTT, is dropped). */
+      const take = (ep: (typeof OPENF1_ENDPOINTS)[number], rows: OpenF1Record[], batch: LiveMessage[]): number => {
+        // Every record id is kept for the session (a race: some 10^4–10^5 short strings): MQTT, a repeat or a catch-up
+        // round can bring back a record from before the cursor.
+        const mine = seen.get(ep.name) ?? new Set<string>();
+        seen.set(ep.name, mine);
+        let newest = -Infinity;
+        for (const r of rows) {
+          const id = recordId(r);
+          const at = ep.cursor ? Date.parse(String(r[ep.cursor] ?? '')) : NaN;
+          if (Number.isFinite(at)) newest = Math.max(newest, at);
+          if (mine.has(id)) continue;
+          mine.add(id);
+          for (const m of tr.translate(ep.name, r, sink)) batch.push(m);
+        }
+        return newest;
+      };
+      const pollRound = async (): Promise<void> => {
         const batch: LiveMessage[] = [];
         for (const ep of OPENF1_ENDPOINTS) {
           if (signal.aborted) return;
           const c = ep.cursor ? cursors.get(ep.name) : undefined;
           const rows = await get(`${ep.name}?session_key=${key}${c && ep.cursor ? `&${ep.cursor}>${c}` : ''}`);
-          const mine = seen.get(ep.name) ?? new Map<string, number>();
-          seen.set(ep.name, mine);
-          let newest = c ? Date.parse(c) + OVERLAP_MS : -Infinity;
-          for (const r of rows) {
-            const id = JSON.stringify(r);
-            const at = ep.cursor ? Date.parse(String(r[ep.cursor] ?? '')) : NaN;
-            if (Number.isFinite(at)) newest = Math.max(newest, at);
-            if (mine.has(id)) continue;
-            mine.set(id, Number.isFinite(at) ? at : Infinity);
-            for (const m of tr.translate(ep.name, r, sink)) batch.push(m);
-          }
+          const newest = Math.max(take(ep, rows, batch), c ? Date.parse(c) + OVERLAP_MS : -Infinity);
           if (ep.cursor && Number.isFinite(newest)) {
             const cut = newest - OVERLAP_MS;
             cursors.set(ep.name, new Date(cut).toISOString());
-            for (const [id, at] of mine) if (at < cut) mine.delete(id); // the cursor keeps them out now
           }
         }
         emit(batch);
-        if (!live) break;
-        if (now() > end + (o.graceMs ?? 15 * 60_000)) break;
+      };
+      const over = () => now() > end + (o.graceMs ?? 15 * 60_000);
+
+      await pollRound();
+      if (live && o.token && (o.transport ?? 'auto') !== 'poll') {
+        // With a token: OpenF1's MQTT stream instead of polling (REST again only to fill a reconnect's gap).
+        const { streamOpenF1 } = await import('./openf1-mqtt.js');
+        const ok = await streamOpenF1({
+          url: o.mqttUrl ?? OPENF1_MQTT_URL, token: o.token, topics: OPENF1_ENDPOINTS.map((e) => e.name), signal, over,
+          onRecord: (topic, r) => {
+            const ep = OPENF1_ENDPOINTS.find((e) => e.name === topic);
+            if (!ep || r.session_key !== key) return;
+            const batch: LiveMessage[] = [];
+            take(ep, [r], batch);
+            emit(batch);
+          },
+          onSkip: (reason) => sink({ kind: 'skipped', reason: `openf1 mqtt: ${reason}` }),
+          onStatus: (connection, detail) => sink({ kind: 'status', connection, detail }),
+          onReconnected: () => void pollRound().catch((e: Error) => sink({ kind: 'skipped', reason: `openf1: catch-up after reconnect failed: ${e.message}` })),
+        });
+        if (!ok) sink({ kind: 'status', connection: 'live', detail: 'MQTT unavailable: polling' });
+        else live = false; // streamed to the end
+      }
+      while (live && !signal.aborted && !over()) {
         await sleep(o.pollMs ?? 4000, signal);
+        if (!signal.aborted) await pollRound();
       }
       sink({ kind: 'status', connection: 'ended' });
     },
