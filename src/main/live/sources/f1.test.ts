@@ -76,6 +76,22 @@ describe('the f1 SignalR Core source', () => {
   });
 });
 
+describe('a new session on the same feed', () => {
+  it('a SessionInfo with a new Name resubscribes: a fresh initial state for the new session', async () => {
+    const cut = 3000;
+    const at = recorded[cut]!.utc;
+    const next = { topic: 'SessionInfo', data: { Key: 5779, Name: 'Practice 3', Type: 'Practice' }, utc: at };
+    const hub = await startFakeSignalR({ messages: [...recorded.slice(0, cut), next, ...recorded.slice(cut)], speed: SPEED });
+    const ev = await collect(f1(hub.url), { signal: AbortSignal.timeout(40_000) });
+    await hub.close();
+    expect(count(ev, 'initial')).toBe(2);
+    expect(ev.filter((e) => e.kind === 'status' && e.detail?.startsWith('new session'))).toEqual([{ kind: 'status', connection: 'live', detail: 'new session: Practice 3' }]);
+    const second = ev.filter((e) => e.kind === 'initial')[1]!;
+    expect(second.kind === 'initial' && (second.state.SessionInfo as { Name: string }).Name).toBe('Practice 3');
+    expect(mergeEvents(ev).get('TimingData')).toEqual(whole.TimingData);
+  });
+});
+
 describe('the f1 source refused', () => {
   it('a 401 at negotiate fails at once with a message naming the URL and the token', async () => {
     const hub = await startFakeSignalR({ messages: [], speed: 1, refuseNegotiate: 401 });
