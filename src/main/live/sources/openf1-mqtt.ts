@@ -41,10 +41,13 @@ export async function streamOpenF1(o: OpenF1StreamOptions): Promise<boolean> {
       o.onRecord(endpoint, r as OpenF1Record);
     });
     let down = false;
-    client.on('offline', () => {
+    const lost = () => {
+      if (down) return;
       down = true;
       o.onStatus('reconnecting', 'MQTT connection lost');
-    });
+    };
+    client.on('close', lost);
+    client.on('offline', lost);
     client.on('connect', () => {
       if (!down) return;
       down = false;

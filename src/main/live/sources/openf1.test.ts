@@ -11,7 +11,7 @@ import { collect, mergeEvents, messagesOf } from '../../../../tests/helpers/live
 import { deriveLaps } from '../../timing/laps.js';
 import { mergeUpdate } from '../../timing/state.js';
 import { parseJsonStream, type StreamUpdate } from '../../timing/stream.js';
-import type { LiveEvent } from '../feed.js';
+import type { LiveEvent, LiveMessage } from '../feed.js';
 import { openLiveSource } from './index.js';
 import { OPENF1_UNAUTHENTICATED } from './openf1.js';
 import { gapText, lapText } from './openf1-topics.js';
@@ -117,7 +117,12 @@ describe('the openf1 live source', () => {
     const before = tables.laps!.filter((l) => Date.parse(String(l.date_start)) <= horizon);
     const ready = broker.subscribed('v1/laps');
     const stop = new AbortController();
-    const run = collect(source(fake.base, { token: 'of1-token', now: T0 + 20 * 60_000, mqttUrl: broker.url }), { signal: stop.signal });
+    const isLastLap = (m: LiveMessage) => m.topic === 'TimingData' && JSON.stringify(m.data).includes('LastLapTime');
+    let seen: LiveEvent[] = [];
+    const run = collect(source(fake.base, { token: 'of1-token', now: T0 + 20 * 60_000, mqttUrl: broker.url }), {
+      signal: stop.signal,
+      until: (e) => ((seen = e), false),
+    });
     await ready;
     const send = (r: Row) => broker.publish('v1/laps', JSON.stringify({ ...r, _id: 1, _key: 'x' }));
     for (const r of later.slice(0, 100)) send(r);
@@ -131,11 +136,12 @@ describe('the openf1 live source', () => {
     await again;
     for (const r of later.slice(100)) send(r);
     send(later[5]!); // a repeat after the reconnect
+    // wait for everything (the catch-up round runs beside the stream), then a little more for any duplicate
+    for (let i = 0; i < 400 && messagesOf(seen).filter(isLastLap).length < timed.length; i++) await new Promise((r) => setTimeout(r, 25));
     await new Promise((r) => setTimeout(r, 300));
     stop.abort();
     const ev = await run;
-    const lastLaps = messagesOf(ev).filter((m) => m.topic === 'TimingData' && JSON.stringify(m.data).includes('LastLapTime'));
-    expect(lastLaps).toHaveLength(timed.length);
+    expect(messagesOf(ev).filter(isLastLap)).toHaveLength(timed.length);
     expect(ev.filter((e) => e.kind === 'skipped').map((e) => e.kind === 'skipped' && e.reason)).toEqual(['openf1 mqtt: v1/laps: malformed JSON']);
     expect(broker.connects.map((c) => c.ok)).toEqual([true, true]);
     expect(fake.log.filter((l) => l.path.startsWith('/v1/laps')).length).toBe(2); // the first round + the catch-up
