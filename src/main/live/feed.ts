@@ -24,6 +24,9 @@ export type LiveEvent =
 export interface LiveSource {
   /** e.g. "f1", "openf1", "f1-archive", "recording:/path/file.jsonl" */
   readonly name: string;
+  /** What the source knows of the session (season, meeting, name, key), set once known — at the latest before its
+   *  first `initial` or `message` event (a recording's header takes it). */
+  session?: Record<string, unknown>;
   /** Feeds events to `sink` until the session ends (resolves) or `signal` aborts (resolves). Fails only on a fatal
    *  error (bad credentials, unreachable after the retry budget), with a message naming the source. */
   run(sink: (event: LiveEvent) => void, signal: AbortSignal): Promise<void>;

@@ -37,7 +37,7 @@ interface ArchiveSession {
   EndDate?: string;
   GmtOffset?: string;
 }
-interface ArchiveMeeting {
+export interface ArchiveMeeting {
   Name: string;
   Sessions: ArchiveSession[];
 }
@@ -59,7 +59,7 @@ function meetings(body: unknown, url: string): ArchiveMeeting[] {
 }
 
 /** A meeting's race in the database: by the race date in the meeting's folder name, else by name. */
-function raceOf(db: Db, season: number, m: ArchiveMeeting): { round: number; raceId: number; name: string } | undefined {
+export function raceOf(db: Db, season: number, m: ArchiveMeeting): { round: number; raceId: number; name: string } | undefined {
   const folder = /^\d{4}\/(\d{4}-\d\d-\d\d)_/.exec(m.Sessions[0]?.Path ?? '')?.[1];
   const byDate = folder
     ? db.prepare('SELECT round, race_id AS raceId, name FROM races WHERE year = ? AND ABS(julianday(date) - julianday(?)) <= 1 ORDER BY ABS(julianday(date) - julianday(?)) LIMIT 1').get(season, folder, folder)
@@ -127,8 +127,8 @@ export async function updateFromArchive(db: Db, o: ArchiveOptions): Promise<Upda
   return report;
 }
 
-/** One session's laps in one transaction; FastF1 lap rows already there keep their values (COALESCE). The
- *  OpenF1 source writes its laps through here too (`source`). */
+/** One session's laps in one transaction; FastF1 lap rows already there keep their values (COALESCE). `source`
+ *  names the origin in update_races (the OpenF1 source and live recordings write their laps through here too). */
 export function writeSessionLaps(
   db: Db,
   j: { season: number; round: number; raceId: number; session: string },
