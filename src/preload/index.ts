@@ -59,6 +59,13 @@ const bridge = {
   modelCard: (a) => invoke('modelCard', a),
   modelPromote: (a) => invoke('modelPromote', a),
   monitorAlerts: () => invoke('monitorAlerts'),
+  liveSubscribe: () => invoke('liveSubscribe'),
+  liveStatus: () => invoke('liveStatus'),
+  liveTower: () => invoke('liveTower'),
+  liveSetDelay: (a) => invoke('liveSetDelay', a),
+  liveLaps: (a) => invoke('liveLaps', a),
+  liveStart: (a) => invoke('liveStart', a),
+  liveStop: () => invoke('liveStop'),
   on<E extends EventName>(name: E, handler: Handler<E>) {
     const set = handlers.get(name) ?? new Set();
     handlers.set(name, set);

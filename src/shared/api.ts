@@ -16,6 +16,7 @@ import type {
   TimingSnapshot,
   WinnerPrediction,
 } from './domain.js';
+import type { LiveLap, LiveStatus, LiveTower } from './live.js';
 import type { CallMessage, ResultMessage } from './rpc.js';
 import type { ArgsOf } from './schemas/api.js';
 
@@ -51,6 +52,18 @@ export interface PitwallApi {
   modelCard(args: ArgsOf<'modelCard'>): { markdown: string; importance: FeatureImportance[] } | null;
   modelPromote(args: ArgsOf<'modelPromote'>): ModelSummary[];
   monitorAlerts(): DriftAlert[];
+
+  /** Live timing: pushes 'live:status', 'live:tower' and 'live:laps' to this client from now on. */
+  liveSubscribe(): LiveStatus;
+  liveStatus(): LiveStatus;
+  /** The tower as this client is shown it (its broadcast delay applied); null before the first message. */
+  liveTower(): LiveTower | null;
+  /** This client's broadcast delay (0–120 s): tower, race control and laps shown that much later. */
+  liveSetDelay(args: ArgsOf<'liveSetDelay'>): LiveStatus;
+  liveLaps(args: ArgsOf<'liveLaps'>): LiveLap[];
+  /** Starts the shared feed (every client sees it): a network source or a recording in the data directory. */
+  liveStart(args: ArgsOf<'liveStart'>): LiveStatus;
+  liveStop(): LiveStatus;
 }
 
 export type ApiMethod = keyof PitwallApi;
@@ -73,6 +86,10 @@ export interface PitwallEvents {
   'replay:event': RaceEvent;
   'commentary:line': CommentaryLine;
   'monitor:alert': DriftAlert;
+  'live:status': LiveStatus;
+  'live:tower': LiveTower;
+  /** Laps completed since the last push (this client's delay applied). */
+  'live:laps': LiveLap[];
 }
 export type EventName = keyof PitwallEvents;
 
@@ -101,9 +118,16 @@ export const API_METHODS = [
   'modelCard',
   'modelPromote',
   'monitorAlerts',
+  'liveSubscribe',
+  'liveStatus',
+  'liveTower',
+  'liveSetDelay',
+  'liveLaps',
+  'liveStart',
+  'liveStop',
 ] as const satisfies readonly ApiMethod[];
 
-export const EVENT_NAMES = ['replay:snapshot', 'replay:event', 'commentary:line', 'monitor:alert'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['replay:snapshot', 'replay:event', 'commentary:line', 'monitor:alert', 'live:status', 'live:tower', 'live:laps'] as const satisfies readonly EventName[];
 
 /** WebSocket wire format (calls and results: src/shared/rpc.ts; errors are `{ code, message, details }`). */
 export type WireMessage = CallMessage<ApiMethod> | ResultMessage | { kind: 'event'; name: EventName; payload: unknown };

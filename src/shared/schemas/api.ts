@@ -46,6 +46,18 @@ export const ARGS = {
   modelCard: z.strictObject({ name: ident, version: z.number().int().min(1).optional() }),
   modelPromote: z.strictObject({ name: ident, version: z.number().int().min(1) }),
   monitorAlerts: none,
+  liveSubscribe: none,
+  liveStatus: none,
+  liveTower: none,
+  liveSetDelay: z.strictObject({ seconds: z.number().min(0).max(120) }),
+  liveLaps: z.strictObject({ driverNumber: z.number().int().min(0).max(999).optional() }),
+  // a network feed, or a recording's file name inside the data directory's recordings/ folder (no paths)
+  liveStart: z.strictObject({
+    source: z.enum(['f1', 'openf1', 'recording']),
+    recording: z.string().min(1).max(128).regex(/^[\w.-]+\.jsonl$/, 'a file name ending .jsonl').optional(),
+    speed: z.number().min(0.1).max(1000).optional(),
+  }),
+  liveStop: none,
 } as const satisfies Record<ApiMethod, z.ZodType>; // covers exactly the contract's methods
 
 /** The argument type of a method taking arguments, as its schema parses it. */
@@ -102,6 +114,13 @@ export const ROLE = {
   modelCard: 'viewer',
   modelPromote: 'engineer',
   monitorAlerts: 'viewer',
+  liveSubscribe: 'viewer',
+  liveStatus: 'viewer',
+  liveTower: 'viewer',
+  liveSetDelay: 'viewer', // the caller's own session's delay
+  liveLaps: 'viewer',
+  liveStart: 'engineer', // changes what every client sees
+  liveStop: 'engineer',
 } as const satisfies Record<ApiMethod, Role>;
 
 export const mayCall = (role: Role, method: ApiMethod): boolean => role === 'engineer' || ROLE[method] === 'viewer';

@@ -6,6 +6,7 @@ import { command as evaluateCommand } from './evaluate.js';
 import { command as featuresCommand } from './features.js';
 import { command as importCommand } from './import.js';
 import { command as lapsCommand } from './laps.js';
+import { command as liveCommand } from './live.js';
 import { command as modelsCommand } from './models.js';
 import { command as monitorCommand } from './monitor.js';
 import { command as replayCommand } from './replay.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   featuresCommand,
   importCommand,
   lapsCommand,
+  liveCommand,
   modelsCommand,
   monitorCommand,
   replayCommand,

@@ -12,6 +12,7 @@ import { tyreHandlers } from '../../tyres/api.js';
 import { strategyHandlers } from '../../strategy/api.js';
 import { modelHandlers } from '../../models/api.js';
 import { monitoringHandlers } from '../../monitoring/api.js';
+import { liveHandlers } from '../../live/api.js';
 import { raceSessionHandlers } from './race-session.js';
 
 export const handlers = {
@@ -23,6 +24,7 @@ export const handlers = {
   ...strategyHandlers,
   ...modelHandlers,
   ...monitoringHandlers,
+  ...liveHandlers,
 } satisfies Handlers<ApiMethod>;
 
 export const isApiMethod = (method: unknown): method is ApiMethod => typeof method === 'string' && Object.hasOwn(handlers, method);

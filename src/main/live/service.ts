@@ -1,0 +1,234 @@
+// The engine's live service: one feed shared by every client (desktop windows over IPC, browsers over WebSocket).
+// Each merged message marks the tower dirty; the tower is rebuilt and pushed at most every PUSH_MS (a burst of
+// messages becomes one push, a lone message is pushed at once). Each client session has its own broadcast delay
+// (0–120 s): it is shown the tower, race control and laps as they were that long ago, from a short history.
+import type { LiveConnectionState, LiveLap, LiveStatus, LiveTower } from '../../shared/live.js';
+import { MAX_DELAY_S } from '../../shared/live.js';
+import { serviceKey } from '../engine/kernel/services.js';
+import { sessionKey, type Engine, type Session } from '../engine/kernel/session.js';
+import type { LiveConnection, LiveEvent, LiveSource } from './feed.js';
+import { LiveTiming } from './live-timing.js';
+
+/** At most this many tower pushes per second per client (20/s); a message waits at most this long. */
+export const PUSH_MS = 50;
+/** How often delayed clients are served from the history, and how often completed laps are derived. */
+const DELAY_TICK_MS = 100;
+const LAPS_MS = 2000;
+
+interface Client {
+  session: Session;
+  delayS: number;
+  shownSeq: number;
+  lapsSent: number;
+}
+
+export class LiveService {
+  private timing: LiveTiming | null = null;
+  private source: LiveSource | null = null;
+  private abort: AbortController | null = null;
+  private connection: LiveConnectionState = 'idle';
+  private detail: string | null = null;
+  /** Towers as built, with the wall time they were built (for delayed clients). */
+  private history: { t: number; tower: LiveTower }[] = [];
+  private laps: LiveLap[] = [];
+  private clients = new Map<Session, Client>();
+  private dirty = false;
+  private lastPush = 0;
+  private pushTimer: NodeJS.Timeout | null = null;
+  private delayTimer: NodeJS.Timeout | null = null;
+  private lapsTimer: NodeJS.Timeout | null = null;
+  /** Called after every merged event (benchmarks and tests follow the feed with it). */
+  onApplied: ((seq: number) => void) | null = null;
+
+  /** Starts `source` (stopping the one before); resolves when it ends. */
+  start(source: LiveSource): Promise<void> {
+    this.stop();
+    this.timing = new LiveTiming();
+    this.source = source;
+    this.history = [];
+    this.laps = [];
+    for (const c of this.clients.values()) Object.assign(c, { shownSeq: -1, lapsSent: 0 });
+    const abort = (this.abort = new AbortController());
+    this.setConnection('connecting');
+    this.lapsTimer = setInterval(() => this.deriveLaps(), LAPS_MS);
+    this.lapsTimer.unref();
+    return source.run((e) => !abort.signal.aborted && this.onEvent(e), abort.signal).then(
+      () => {
+        if (abort.signal.aborted) return;
+        this.flush();
+        this.deriveLaps(true);
+        this.setConnection('ended');
+      },
+      (e: unknown) => {
+        if (!abort.signal.aborted) this.setConnection('failed', e instanceof Error ? e.message : String(e));
+      },
+    );
+  }
+
+  stop(): void {
+    this.abort?.abort();
+    this.abort = null;
+    for (const t of [this.pushTimer, this.lapsTimer]) if (t) clearTimeout(t);
+    this.pushTimer = this.lapsTimer = null;
+    if (this.source) this.setConnection('ended');
+  }
+
+  private onEvent(e: LiveEvent): void {
+    if (e.kind === 'status') return this.setConnection(e.connection, e.detail);
+    if (!this.timing!.apply(e)) return;
+    this.onApplied?.(this.timing!.seq);
+    this.dirty = true;
+    if (this.pushTimer) return;
+    const wait = this.lastPush + PUSH_MS - Date.now();
+    this.pushTimer = setTimeout(() => this.flush(), Math.max(0, wait));
+  }
+
+  /** Builds the tower once for the messages since the last push and serves the clients. */
+  private flush(): void {
+    this.pushTimer = null;
+    if (!this.dirty || !this.timing) return;
+    this.dirty = false;
+    const now = (this.lastPush = Date.now());
+    const tower = this.timing.tower();
+    this.history.push({ t: now, tower });
+    const keep = now - (MAX_DELAY_S + 5) * 1000;
+    let cut = 0;
+    while (cut < this.history.length - 1 && this.history[cut]!.t < keep) cut++;
+    if (cut) this.history.splice(0, cut);
+    for (const c of this.clients.values()) if (c.delayS === 0) this.serve(c, now);
+  }
+
+  /** The tower a client with `delayS` sees at `now`: the newest built at least that long ago. */
+  private towerFor(delayS: number, now = Date.now()): LiveTower | null {
+    const due = now - delayS * 1000;
+    for (let i = this.history.length - 1; i >= 0; i--) if (this.history[i]!.t <= due) return this.history[i]!.tower;
+    return null;
+  }
+
+  private serve(c: Client, now = Date.now()): void {
+    const tower = this.towerFor(c.delayS, now);
+    if (!tower) return;
+    if (tower.seq !== c.shownSeq) {
+      c.shownSeq = tower.seq;
+      c.session.emit('live:tower', tower);
+    }
+    const visible = this.visibleLaps(tower);
+    if (visible > c.lapsSent) {
+      c.session.emit('live:laps', this.laps.slice(c.lapsSent, visible));
+      c.lapsSent = visible;
+    }
+  }
+
+  private visibleLaps(tower: LiveTower | null): number {
+    if (!tower || tower.offsetMs === null) return 0;
+    let n = 0;
+    while (n < this.laps.length && this.laps[n]!.timeS * 1000 <= tower.offsetMs) n++;
+    return n;
+  }
+
+  private deriveLaps(force = false): void {
+    if (!this.timing || (!force && !this.timing.lapsPending)) return;
+    this.laps = this.timing.laps().sort((a, b) => a.timeS - b.timeS || a.driverNumber - b.driverNumber);
+    for (const c of this.clients.values()) {
+      c.lapsSent = Math.min(c.lapsSent, this.laps.length);
+      if (c.delayS === 0) this.serve(c);
+    }
+  }
+
+  private setConnection(c: LiveConnection | LiveConnectionState, detail?: string): void {
+    this.connection = c === 'live' && this.source?.name.startsWith('recording:') ? 'recording' : c;
+    this.detail = detail ?? null;
+    for (const cl of this.clients.values()) cl.session.emit('live:status', this.status(cl.session));
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const c of this.clients.values()) if (c.delayS > 0) this.serve(c, now);
+  }
+
+  private syncDelayTimer(): void {
+    const need = [...this.clients.values()].some((c) => c.delayS > 0);
+    if (need && !this.delayTimer) {
+      this.delayTimer = setInterval(() => this.tick(), DELAY_TICK_MS);
+      this.delayTimer.unref();
+    } else if (!need && this.delayTimer) {
+      clearInterval(this.delayTimer);
+      this.delayTimer = null;
+    }
+  }
+
+  /** Pushes to `session` from now on ('live:status', 'live:tower', 'live:laps'); the current state at once. */
+  subscribe(session: Session): LiveStatus {
+    let c = this.clients.get(session);
+    if (!c) {
+      const st = session.use(LIVE_SESSION);
+      c = { session, delayS: st.delayS, shownSeq: -1, lapsSent: 0 };
+      this.clients.set(session, c);
+      st.off = () => this.unsubscribe(session);
+      this.syncDelayTimer();
+    }
+    const client = c;
+    setImmediate(() => this.clients.get(session) === client && this.serve(client));
+    return this.status(session);
+  }
+
+  unsubscribe(session: Session): void {
+    this.clients.delete(session);
+    this.syncDelayTimer();
+  }
+
+  setDelay(session: Session, seconds: number): LiveStatus {
+    const delayS = Math.max(0, Math.min(MAX_DELAY_S, seconds));
+    session.use(LIVE_SESSION).delayS = delayS;
+    const c = this.clients.get(session);
+    if (c) {
+      c.delayS = delayS;
+      // a shorter delay may show an older tower than the one on screen: show the right one, whatever its seq
+      c.shownSeq = -1;
+      c.lapsSent = Math.min(c.lapsSent, this.visibleLaps(this.towerFor(delayS)));
+      this.syncDelayTimer();
+      this.serve(c);
+    }
+    return this.status(session);
+  }
+
+  status(session: Session): LiveStatus {
+    return {
+      connection: this.connection,
+      source: this.source?.name ?? null,
+      detail: this.detail,
+      delayS: session.use(LIVE_SESSION).delayS,
+      messages: this.timing?.messages ?? 0,
+      skipped: this.timing?.skipped ?? 0,
+    };
+  }
+
+  /** The tower this session is shown now (its delay applied). */
+  tower(session: Session): LiveTower | null {
+    return this.towerFor(session.use(LIVE_SESSION).delayS);
+  }
+
+  /** Completed laps this session may see (its delay applied), optionally one car's. */
+  lapsFor(session: Session, driverNumber?: number): LiveLap[] {
+    const n = this.visibleLaps(this.tower(session));
+    const laps = this.laps.slice(0, n);
+    return driverNumber === undefined ? laps : laps.filter((l) => l.driverNumber === driverNumber);
+  }
+
+  release(): void {
+    this.stop();
+    if (this.delayTimer) clearInterval(this.delayTimer);
+    this.delayTimer = null;
+    this.clients.clear();
+  }
+}
+
+const LIVE_SESSION = sessionKey(
+  'live',
+  () => ({ delayS: 0, off: null as null | (() => void) }),
+  (v) => v.off?.(),
+);
+
+const LIVE = serviceKey('live', () => new LiveService(), (s) => s.release());
+
+export const liveService = (engine: Engine): LiveService => engine.use(LIVE);
