@@ -5,6 +5,7 @@ import type { DeepLink } from './deeplink.js';
 import { StoresContext, useReplay, type Stores } from './stores/index.js';
 import { CommentaryFeed } from './views/CommentaryFeed.js';
 import { DegChart } from './views/DegChart.js';
+import { LiveBadge, LiveView } from './views/LiveView.js';
 import { ModelsView } from './views/ModelsView.js';
 import { RacePicker } from './views/RacePicker.js';
 import { ReplayControls } from './views/ReplayControls.js';
@@ -13,7 +14,7 @@ import { SeekBar } from './views/SeekBar.js';
 import { StrategyCard } from './views/StrategyCard.js';
 import { TimingTower } from './views/TimingTower.js';
 
-type View = 'race' | 'results' | 'models';
+type View = 'race' | 'live' | 'results' | 'models';
 
 /** The address follows the open race (`?season=&round=`), so a reload or a shared link opens it again. */
 function useRaceInUrl(stores: Stores): void {
@@ -49,13 +50,14 @@ function Shell() {
         <RacePicker />
         <ReplayControls />
         <div className="race-name">{info ? `${info.season} ${info.name}` : ''}</div>
+        <LiveBadge />
         {connection === 'open' ? null : (
           <div className="conn" role="alert">
             {connection === 'closed' ? 'Engine connection lost — retrying…' : 'Connecting to the engine…'}
           </div>
         )}
         <nav className="tabs" role="tablist">
-          {(['race', 'results', 'models'] as const).map((v) => (
+          {(['race', 'live', 'results', 'models'] as const).map((v) => (
             <button
               key={v}
               role="tab"
@@ -63,7 +65,7 @@ function Shell() {
               className={view === v ? 'on' : ''}
               onClick={() => setView(v)}
             >
-              {v === 'race' ? 'Race' : v === 'results' ? 'Results' : 'Models'}
+              {v === 'race' ? 'Race' : v === 'live' ? 'Live' : v === 'results' ? 'Results' : 'Models'}
             </button>
           ))}
         </nav>
@@ -90,6 +92,8 @@ function Shell() {
             <CommentaryFeed />
           </div>
         </main>
+      ) : view === 'live' ? (
+        <LiveView />
       ) : view === 'results' ? (
         <main className="results-main">
           <ResultsView />

@@ -1,5 +1,6 @@
 // The tower at one moment of a recording: `--at` is an ISO-8601 UTC instant or `+HH:MM:SS.mmm` from the
 // recording's start (an archive session's own stream offsets when its lines carry them).
+import { existsSync } from 'node:fs';
 import type { LiveTower } from '../../shared/live.js';
 import { parseOffset } from '../timing/stream.js';
 import { LiveTiming } from './live-timing.js';
@@ -45,6 +46,7 @@ export function snapshotAt(rec: Recording, at: SnapshotTime): { tower: LiveTower
 }
 
 export function snapshotOfFile(file: string, at: string): LiveTower {
+  if (!existsSync(file)) throw new Error(`${file}: no such recording`);
   return snapshotAt(readRecording(file), parseSnapshotTime(at)).tower;
 }
 

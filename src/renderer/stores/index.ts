@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import type { ApiClient } from '../api/client.js';
 import { createAnalysisStore, type AnalysisState } from './analysis.js';
 import { createCommentaryStore, type CommentaryState } from './commentary.js';
+import { createLiveStore, type LiveState } from './live.js';
 import { createModelsStore, type ModelsState } from './models.js';
 import { createReplayStore, type ReplayState } from './replay.js';
 import { frameScheduler, type Scheduler } from './schedule.js';
@@ -20,12 +21,16 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
   const commentary = createCommentaryStore(api);
   const analysis = createAnalysisStore(api, opts.strategyGapMs);
   const models = createModelsStore(api);
+  const live = createLiveStore(api, schedule);
 
   const offs = [
     client.on('replay:snapshot', (s) => replay.getState().receiveSnapshot(s)),
     client.on('replay:event', (e) => replay.getState().addEvent(e)),
     client.on('commentary:line', (l) => commentary.getState().add([l])),
     client.on('monitor:alert', (a) => models.getState().addAlert(a)),
+    client.on('live:tower', (t) => live.getState().receiveTower(t)),
+    client.on('live:status', (st) => live.getState().receiveStatus(st)),
+    client.on('live:laps', (l) => live.getState().addLaps(l)),
   ];
 
   // Opening a race clears the feed and the analysis; once its replay runs (opening done, so these calls never
@@ -76,6 +81,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
     client.onConnection((state) => {
       replay.setState({ connection: state });
       if (state !== 'open') return;
+      if (wasOpen) void live.getState().resubscribe();
       const s = replay.getState();
       // the race on screen, or one picked while the engine was away (its open failed): open it on the new session
       if (wasOpen && s.season !== null && s.round !== null && (s.info || s.error || s.results)) {
@@ -90,7 +96,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
     }),
   );
 
-  return { replay, commentary, analysis, models, dispose: () => offs.forEach((off) => off()) };
+  return { replay, commentary, analysis, models, live, dispose: () => offs.forEach((off) => off()) };
 }
 export type Stores = ReturnType<typeof createStores>;
 
@@ -105,3 +111,4 @@ export const useReplay = <T>(sel: (s: ReplayState) => T): T => useStore(useStore
 export const useCommentary = <T>(sel: (s: CommentaryState) => T): T => useStore(useStores().commentary, sel);
 export const useAnalysis = <T>(sel: (s: AnalysisState) => T): T => useStore(useStores().analysis, sel);
 export const useModels = <T>(sel: (s: ModelsState) => T): T => useStore(useStores().models, sel);
+export const useLive = <T>(sel: (s: LiveState) => T): T => useStore(useStores().live, sel);
