@@ -129,6 +129,21 @@ export function LiveView() {
           <Empty title="No live feed" detail={status?.detail ?? 'Start one with pitwall serve --live f1, --live openf1 or --live FILE.jsonl (a recording).'} />
         ) : (
           <div className="rows">
+            <div className="row head live-row">
+              <span className="c-pos">P</span>
+              <span className="c-drv">Driver</span>
+              <span className="c-gap">Gap</span>
+              <span className="c-int">Int</span>
+              <span className="c-last">Last</span>
+              <span className="c-best">Best</span>
+              <span className="c-sec">S1</span>
+              <span className="c-sec">S2</span>
+              <span className="c-sec">S3</span>
+              <span className="c-spd">ST</span>
+              <span className="c-tyre">Tyre</span>
+              <span className="c-stops">Stops</span>
+              <span className="c-pit" />
+            </div>
             {tower.rows.map((r) => <Row key={r.driverNumber} row={r} selected={r.driverNumber === selected} onSelect={select} />)}
           </div>
         )}
