@@ -9,8 +9,9 @@ import { sessionKey, type Engine, type Session } from '../engine/kernel/session.
 import type { LiveConnection, LiveEvent, LiveSource } from './feed.js';
 import { LiveTiming } from './live-timing.js';
 
-/** At most this many tower pushes per second per client (20/s); a message waits at most this long. */
-export const PUSH_MS = 50;
+/** At most one tower push per this many ms per client (≤ 33/s); a message waits at most this long for its push.
+ *  Lower costs the clients renders; higher breaks the 50 ms message-to-screen budget under bursts. */
+export const PUSH_MS = 30;
 /** How often delayed clients are served from the history, and how often completed laps are derived. */
 const DELAY_TICK_MS = 100;
 const LAPS_MS = 2000;

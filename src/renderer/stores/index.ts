@@ -21,7 +21,8 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
   const commentary = createCommentaryStore(api);
   const analysis = createAnalysisStore(api, opts.strategyGapMs);
   const models = createModelsStore(api);
-  const live = createLiveStore(api, schedule);
+  // live towers arrive at most every PUSH_MS (the engine coalesces): each is applied at once, not on the next frame
+  const live = createLiveStore(api, opts.schedule ?? ((fn) => fn()));
 
   const offs = [
     client.on('replay:snapshot', (s) => replay.getState().receiveSnapshot(s)),
