@@ -114,7 +114,7 @@ await page.waitForSelector('[data-testid="live-row"]', { timeout: 30_000 });
 await page.evaluate(() => {
   window.__seen = [];
   const el = document.querySelector('[data-testid="live-tower"]');
-  new MutationObserver(() => window.__seen.push([Number(el.getAttribute('data-seq')), Date.now()])).observe(el, { attributes: true, attributeFilter: ['data-seq'] });
+  new window.MutationObserver(() => window.__seen.push([Number(el.getAttribute('data-seq')), Date.now()])).observe(el, { attributes: true, attributeFilter: ['data-seq'] });
 });
 release();
 await running;
