@@ -48,6 +48,7 @@ const VALID: Record<string, unknown> = {
   liveTower: undefined,
   liveSetDelay: { seconds: 5 },
   liveLaps: {},
+  liveForecast: { driverNumber: 1 },
   liveStart: { source: 'recording', recording: 'missing.jsonl' },
   liveStop: undefined,
 };

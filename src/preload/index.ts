@@ -64,6 +64,7 @@ const bridge = {
   liveTower: () => invoke('liveTower'),
   liveSetDelay: (a) => invoke('liveSetDelay', a),
   liveLaps: (a) => invoke('liveLaps', a),
+  liveForecast: (a) => invoke('liveForecast', a),
   liveStart: (a) => invoke('liveStart', a),
   liveStop: () => invoke('liveStop'),
   on<E extends EventName>(name: E, handler: Handler<E>) {

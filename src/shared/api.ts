@@ -61,6 +61,8 @@ export interface PitwallApi {
   /** This client's broadcast delay (0–120 s): tower, race control and laps shown that much later. */
   liveSetDelay(args: ArgsOf<'liveSetDelay'>): LiveStatus;
   liveLaps(args: ArgsOf<'liveLaps'>): LiveLap[];
+  /** The tyre model's forecast of a car's current stint from its live laps (this client's delay applied). */
+  liveForecast(args: ArgsOf<'liveForecast'>): StintForecast | null;
   /** Starts the shared feed (every client sees it): a network source or a recording in the data directory. */
   liveStart(args: ArgsOf<'liveStart'>): LiveStatus;
   liveStop(): LiveStatus;
@@ -123,6 +125,7 @@ export const API_METHODS = [
   'liveTower',
   'liveSetDelay',
   'liveLaps',
+  'liveForecast',
   'liveStart',
   'liveStop',
 ] as const satisfies readonly ApiMethod[];

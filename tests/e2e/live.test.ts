@@ -9,17 +9,15 @@ import { browser, CHROMIUM, servedBrowser, shot } from './harness.js';
 
 /** Every change of the tower's data-seq, with the lap shown, recorded in the page. */
 async function watchTower(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __tower: { seq: number; lap: number; at: number }[] };
-    w.__tower = [];
-    const el = document.querySelector('[data-testid="live-tower"]')!;
-    new MutationObserver(() => w.__tower.push({ seq: Number(el.getAttribute('data-seq')), lap: Number(el.getAttribute('data-lap')), at: Date.now() })).observe(el, {
-      attributes: true,
-      attributeFilter: ['data-seq'],
-    });
-  });
+  // runs in the page (a string: this file is typed for Node, without the DOM)
+  await page.evaluate(`(() => {
+    window.__tower = [];
+    const el = document.querySelector('[data-testid="live-tower"]');
+    new MutationObserver(() => window.__tower.push({ seq: Number(el.getAttribute('data-seq')), lap: Number(el.getAttribute('data-lap')), at: Date.now() }))
+      .observe(el, { attributes: true, attributeFilter: ['data-seq'] });
+  })()`);
 }
-const seen = (page: Page) => page.evaluate(() => (window as unknown as { __tower: { seq: number; lap: number; at: number }[] }).__tower);
+const seen = (page: Page) => page.evaluate('window.__tower') as Promise<{ seq: number; lap: number; at: number }[]>;
 const shownSeq = async (page: Page) => Number(await page.getByTestId('live-tower').getAttribute('data-seq'));
 const shownLap = async (page: Page) => Number(await page.getByTestId('live-tower').getAttribute('data-lap'));
 
@@ -55,6 +53,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the Live screen', () => {
     expect(await page.getByTestId('live-row').nth(5).locator('.c-gap').textContent()).toMatch(/^\+\d+\.\d{3}$|LAP/);
     await leader.click();
     await expect.poll(() => page.getByTestId('live-stint').locator('li').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    // the tyre model's forecast of the stint, from the live laps
+    await expect.poll(() => page.getByTestId('live-forecast').locator('li').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('live-forecast').locator('li').first().textContent()).toMatch(/^Tyre age \d+: 1:\d\d\.\d{3}/);
     await shot(page, 'live-tower');
     expect(errors).toEqual([]);
   });

@@ -2,11 +2,13 @@
 // Each merged message marks the tower dirty; the tower is rebuilt and pushed at most every PUSH_MS (a burst of
 // messages becomes one push, a lone message is pushed at once). Each client session has its own broadcast delay
 // (0–120 s): it is shown the tower, race control and laps as they were that long ago, from a short history.
+import type { StintForecast } from '../../shared/domain.js';
 import type { LiveConnectionState, LiveLap, LiveStatus, LiveTower } from '../../shared/live.js';
 import { MAX_DELAY_S } from '../../shared/live.js';
 import { serviceKey } from '../engine/kernel/services.js';
 import { sessionKey, type Engine, type Session } from '../engine/kernel/session.js';
 import type { LiveConnection, LiveEvent, LiveSource } from './feed.js';
+import { liveStintForecast } from './downstream.js';
 import { LiveTiming } from './live-timing.js';
 
 /** At most one tower push per this many ms per client (≤ 33/s); a message waits at most this long for its push.
@@ -214,6 +216,11 @@ export class LiveService {
     const n = this.visibleLaps(this.tower(session));
     const laps = this.laps.slice(0, n);
     return driverNumber === undefined ? laps : laps.filter((l) => l.driverNumber === driverNumber);
+  }
+
+  /** The tyre model's forecast of a car's current stint, from the laps this session may see. */
+  forecast(session: Session, driverNumber: number): Promise<StintForecast | null> {
+    return liveStintForecast(this.lapsFor(session), this.tower(session)?.totalLaps ?? null, driverNumber);
   }
 
   release(): void {

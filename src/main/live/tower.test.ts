@@ -10,6 +10,7 @@ import { TimingState } from '../timing/state.js';
 import { LiveTiming } from './live-timing.js';
 import { readRecording } from './recording.js';
 import { parseSnapshotTime, snapshotAt, snapshotJson } from './snapshot.js';
+import { liveRace, liveStintForecast } from './downstream.js';
 import { buildTower, parseGap } from './tower.js';
 
 const fp2 = readRecording(archiveRecording());
@@ -123,5 +124,23 @@ describe('parsing', () => {
   it('builds an empty tower from an empty state', () => {
     const t = buildTower(new TimingState(), { at: '2020-01-01T00:00:00.000Z', offsetMs: null, seq: 0 });
     expect([t.rows, t.lap, t.trackStatus.state, t.weather]).toEqual([[], null, 'green', null]);
+  });
+});
+
+describe('live laps downstream', () => {
+  it('the shipped tyre model forecasts a car’s current stint from its live laps', async () => {
+    const { timing, tower } = snapshotAt(readRecording(raceRecording(1)), { offsetMs: 45 * 60_000 });
+    const laps = timing.laps().sort((a, b) => a.timeS - b.timeS);
+    const race = liveRace(laps, tower.totalLaps);
+    expect(race.totalLaps).toBe(57);
+    expect(race.byDriver.get('VER')!.filter((l) => l.clean).length).toBeGreaterThan(10);
+    const f = await liveStintForecast(laps, tower.totalLaps, 1);
+    expect(f).not.toBeNull();
+    expect(f!.forecast.length).toBeGreaterThan(0);
+    for (const p of f!.forecast) {
+      expect(p.lapTime).toBeGreaterThan(90);
+      expect(p.lapTime).toBeLessThan(105);
+    }
+    expect(await liveStintForecast(laps, tower.totalLaps, 999)).toBeNull();
   });
 });

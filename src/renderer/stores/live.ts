@@ -2,6 +2,7 @@
 // connection state, this client's broadcast delay, and the laps completed so far (for the selected car's stint).
 import { createStore } from 'zustand/vanilla';
 import type { PitwallClient } from '../../shared/api.js';
+import type { StintForecast } from '../../shared/domain.js';
 import type { LiveLap, LiveStatus, LiveTower } from '../../shared/live.js';
 import { errorText, latestPerFrame, type Scheduler } from './schedule.js';
 
@@ -11,6 +12,8 @@ export interface LiveState {
   tower: LiveTower | null;
   laps: LiveLap[];
   selected: number | null;
+  /** The tyre model's forecast of the selected car's stint, from its live laps. */
+  forecast: StintForecast | null;
   error: string | null;
   /** Towers applied since the screen opened (tests and benchmarks follow it). */
   updates: number;
@@ -31,15 +34,16 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
     tower: null,
     laps: [],
     selected: null,
+    forecast: null,
     error: null,
     updates: 0,
     async subscribe() {
       if (get().subscribed) return;
       set({ subscribed: true });
       try {
+        // the engine pushes the tower and the laps so far right after this answer
         const status = await api.liveSubscribe();
-        const [tower, laps] = await Promise.all([api.liveTower(), api.liveLaps({})]);
-        set((s) => ({ status, tower: s.tower ?? tower, laps: s.laps.length ? s.laps : laps, error: null }));
+        set({ status, error: null });
       } catch (e) {
         set({ subscribed: false, error: errorText(e) });
       }
@@ -54,10 +58,19 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
         set({ error: errorText(e) });
       }
     },
-    select: (selected) => set({ selected }),
+    select: (selected) => {
+      set({ selected, forecast: null });
+      void refreshForecast();
+    },
     receiveTower: (t) => applyTower(t),
     receiveStatus: (status) => set({ status }),
-    addLaps: (laps) => set((s) => ({ laps: [...s.laps, ...laps] })),
+    addLaps: (laps) => {
+      // a lap pushed again (after a resubscribe, or revised) replaces the one held
+      const fresh = new Set(laps.map((l) => `${l.driverNumber}|${l.lap}`));
+      set((s) => ({ laps: [...s.laps.filter((l) => !fresh.has(`${l.driverNumber}|${l.lap}`)), ...laps] }));
+      const sel = get().selected;
+      if (sel !== null && laps.some((l) => l.driverNumber === sel)) void refreshForecast();
+    },
     async resubscribe() {
       const delay = get().status?.delayS ?? 0;
       if (!get().subscribed) return;
@@ -66,6 +79,18 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
       if (delay > 0) await get().setDelay(delay);
     },
   }));
+  let asked = 0;
+  const refreshForecast = async () => {
+    const sel = store.getState().selected;
+    if (sel === null) return;
+    const n = ++asked;
+    try {
+      const forecast = await api.liveForecast({ driverNumber: sel });
+      if (n === asked) store.setState({ forecast });
+    } catch {
+      if (n === asked) store.setState({ forecast: null });
+    }
+  };
   const applyTower = latestPerFrame<LiveTower>((tower) => store.setState((s) => ({ tower, updates: s.updates + 1 })), schedule);
   return store;
 }

@@ -106,6 +106,7 @@ export function LiveView() {
   const selected = useLive((s) => s.selected);
   const select = useLive((s) => s.select);
   const laps = useLive((s) => s.laps);
+  const forecast = useLive((s) => s.forecast);
   useEffect(() => void subscribe(), [subscribe]);
   const ts = tower?.trackStatus.state ?? 'green';
   const w = tower?.weather;
@@ -164,6 +165,15 @@ export function LiveView() {
               <li key={l.lap}>Lap {l.lap}: {lapTime(l.lapTime)} <span className="muted">{l.compound ?? ''} {l.tyreAge ?? ''}</span></li>
             ))}
           </ol>
+          {forecast ? (
+            <ol className="rc" data-testid="live-forecast">
+              {forecast.forecast.map((f) => (
+                <li key={f.tyreAge}>
+                  Tyre age {f.tyreAge}: {lapTime(f.lapTime)} <span className="muted">{f.p10 !== undefined && f.p90 !== undefined ? `(${lapTime(f.p10)}–${lapTime(f.p90)})` : ''} forecast</span>
+                </li>
+              ))}
+            </ol>
+          ) : null}
         </section>
       </div>
     </main>
