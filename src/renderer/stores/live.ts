@@ -19,6 +19,8 @@ export interface LiveState {
   updates: number;
   subscribe(): Promise<void>;
   setDelay(seconds: number): Promise<void>;
+  /** Starts the shared feed (engineer role): F1 live timing, OpenF1, or a recording in the data directory. */
+  start(source: 'f1' | 'openf1' | 'recording', recording?: string): Promise<void>;
   select(driverNumber: number | null): void;
   receiveTower(t: LiveTower): void;
   receiveStatus(s: LiveStatus): void;
@@ -54,6 +56,14 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
         // a new delay shows an earlier or later moment: the laps are those of that moment
         const laps = await api.liveLaps({});
         set({ status, laps, error: null });
+      } catch (e) {
+        set({ error: errorText(e) });
+      }
+    },
+    async start(source, recording) {
+      try {
+        const status = await api.liveStart(source === 'recording' ? { source, recording } : { source });
+        set({ status, tower: null, laps: [], forecast: null, error: null });
       } catch (e) {
         set({ error: errorText(e) });
       }

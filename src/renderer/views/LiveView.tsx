@@ -98,6 +98,20 @@ function DelaySetting() {
   );
 }
 
+/** Starting the shared feed: what every screen then shows (tokens: `pitwall secrets set f1LiveToken|openf1Token`). */
+function StartFeed() {
+  const start = useLive((s) => s.start);
+  const [file, setFile] = useState('');
+  return (
+    <div className="live-start" data-testid="live-start">
+      <button onClick={() => void start('f1')}>F1 live timing</button>
+      <button onClick={() => void start('openf1')}>OpenF1</button>
+      <input placeholder="recording.jsonl (in the data folder’s recordings/)" value={file} onChange={(e) => setFile(e.target.value)} />
+      <button disabled={!file} onClick={() => void start('recording', file)}>Replay</button>
+    </div>
+  );
+}
+
 export function LiveView() {
   const subscribe = useLive((s) => s.subscribe);
   const tower = useLive((s) => s.tower);
@@ -124,10 +138,14 @@ export function LiveView() {
           {tower ? <SessionClock key={tower.seq} tower={tower} /> : null}
           {w ? <span data-testid="live-weather">Air {w.airTemp ?? DASH}° · Track {w.trackTemp ?? DASH}°{w.rain ? ' · Rain' : ''}</span> : null}
           <DelaySetting />
+          {status && status.skipped > 0 ? <span title="malformed frames or unknown topics, skipped">{status.skipped} skipped</span> : null}
         </header>
         {error ? <div className="error" role="alert">{error}</div> : null}
         {!tower ? (
-          <Empty title="No live feed" detail={status?.detail ?? 'Start one with pitwall serve --live f1, --live openf1 or --live FILE.jsonl (a recording).'} />
+          <>
+            <Empty title="No live feed" detail={status?.detail ?? 'Start one here, or with pitwall serve --live f1, --live openf1 or --live FILE.jsonl (a recording).'} />
+            <StartFeed />
+          </>
         ) : (
           <div className="rows">
             <div className="row head live-row">
