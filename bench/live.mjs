@@ -22,7 +22,7 @@ import { launchChromium } from '../scripts/chromium.mjs';
 const argDb = process.argv.indexOf('--db');
 const dbFile = dbPath(argDb > 0 ? process.argv[argDb + 1] : process.env.PITWALL_DB);
 const PHASES = [
-  { speed: 1, seconds: 20 },
+  { speed: 1, seconds: 30 },
   { speed: 10, seconds: 15 },
 ];
 const WARM_OFFSET_MS = 20 * 60_000; // the race so far arrives in one burst before measuring

@@ -3,7 +3,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { PitwallClient } from '../../shared/api.js';
 import type { StintForecast } from '../../shared/domain.js';
-import type { LiveLap, LiveStatus, LiveTower } from '../../shared/live.js';
+import type { LiveLap, LiveRow, LiveStatus, LiveTower } from '../../shared/live.js';
 import { errorText, latestPerFrame, type Scheduler } from './schedule.js';
 
 export interface LiveState {
@@ -101,6 +101,20 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
       if (n === asked) store.setState({ forecast: null });
     }
   };
-  const applyTower = latestPerFrame<LiveTower>((tower) => store.setState((s) => ({ tower, updates: s.updates + 1 })), schedule);
+  // a message usually changes one car: the other rows keep their objects, so their (memo) rows do not re-render
+  let keys = new Map<number, { key: string; row: LiveRow }>();
+  const share = (tower: LiveTower): LiveTower => {
+    const next = new Map<number, { key: string; row: LiveRow }>();
+    const rows = tower.rows.map((r) => {
+      const key = JSON.stringify(r);
+      const prev = keys.get(r.driverNumber);
+      const row = prev && prev.key === key ? prev.row : r;
+      next.set(r.driverNumber, { key, row });
+      return row;
+    });
+    keys = next;
+    return { ...tower, rows };
+  };
+  const applyTower = latestPerFrame<LiveTower>((tower) => store.setState((s) => ({ tower: share(tower), updates: s.updates + 1 })), schedule);
   return store;
 }

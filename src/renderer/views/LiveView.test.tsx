@@ -93,3 +93,18 @@ describe('the Live screen', () => {
     await waitFor(() => expect(delay()).toBe(120)); // the most the setting allows
   });
 });
+
+describe('the live store', () => {
+  it('keeps the objects of rows a push did not change (their rows do not re-render)', () => {
+    const client = fakeClient({ liveSubscribe: () => status() });
+    const stores = createStores(client, { schedule: immediate });
+    stores.live.getState().receiveTower(tower(1));
+    const a = stores.live.getState().tower!.rows;
+    const moved = tower(2);
+    moved.rows[1] = { ...moved.rows[1]!, lastLap: 94.0 };
+    stores.live.getState().receiveTower(moved);
+    const b = stores.live.getState().tower!.rows;
+    expect([b[0] === a[0], b[1] === a[1], b[2] === a[2]]).toEqual([true, false, true]);
+    expect(b[1]!.lastLap).toBe(94.0);
+  });
+});
