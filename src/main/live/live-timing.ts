@@ -1,7 +1,7 @@
 // One live session's timing: the feed's events merged into the timing state (initial states replace their topics,
 // updates deep-merge), the stream clock (offsets from the archive, or derived from the first message), the
 // catching/falling-back trend per car, and the streams kept for deriving laps as they complete.
-import type { LiveLap, LiveTower } from '../../shared/live.js';
+import type { LiveLap, LiveRow, LiveTower } from '../../shared/live.js';
 import { deriveLaps, type TimingLap } from '../timing/laps.js';
 import { mergeUpdate, TimingState } from '../timing/state.js';
 import type { StreamUpdate } from '../timing/stream.js';
@@ -27,6 +27,9 @@ export class LiveTiming {
   private origin: number | null = null;
   private trends = new Map<string, { laps: number | null; interval: number | null; trend: Trend }>();
   private streams: Record<string, StreamUpdate[]> = {};
+  /** Rows built for the last tower, and the cars whose data changed since ('all': every car). */
+  private rows = new Map<string, LiveRow>();
+  private changed: Set<string> | 'all' = 'all';
   /** Whether a car completed a lap since `laps()` last ran. */
   lapsPending = false;
 
@@ -56,6 +59,7 @@ export class LiveTiming {
         this.keep(t, data, off);
         if (t === 'TimingData') this.observe(data);
       }
+      this.changed = 'all';
       return true;
     }
     const { topic, data } = e.message;
@@ -64,7 +68,19 @@ export class LiveTiming {
     const t = topic.endsWith('.z') ? topic.slice(0, -2) : topic;
     this.keep(t, data, off);
     if (t === 'TimingData') this.observe(data);
+    this.touch(t, data);
     return true;
+  }
+
+  /** Marks the cars an update changes (rows read TimingData, TimingAppData and DriverList). */
+  private touch(topic: string, data: unknown): void {
+    if (this.changed === 'all') return;
+    if (topic === 'DriverList') this.changed = 'all';
+    else if (topic === 'TimingData' || topic === 'TimingAppData') {
+      const lines = isObj(data) ? data.Lines : undefined;
+      if (!isObj(lines)) this.changed = 'all';
+      else for (const n of Object.keys(lines)) this.changed.add(n);
+    }
   }
 
   private keep(topic: string, data: unknown, off: number | null): void {
@@ -100,12 +116,18 @@ export class LiveTiming {
 
   /** The tower now, or at `at` (an instant after the last message: the clock extrapolates). */
   tower(at?: string, offsetMs?: number | null): LiveTower {
-    return buildTower(this.state, {
+    const changed = this.changed;
+    if (changed === 'all') this.rows.clear();
+    const tower = buildTower(this.state, {
       at: at ?? this.utc ?? new Date(0).toISOString(),
       offsetMs: offsetMs !== undefined ? offsetMs : this.offsetMs,
       seq: this.seq,
       trend: this.trendOf,
+      cached: (n) => (changed === 'all' || changed.has(n) ? undefined : this.rows.get(n)),
+      built: (n, row) => this.rows.set(n, row),
     });
+    this.changed = new Set();
+    return tower;
   }
 
   /** Every lap completed so far (the archive import's derivation, over the streams received). */

@@ -71,6 +71,19 @@ describe('the tower from the archive session', () => {
     expect(snapshotAt(fp2, { offsetMs: (92 * 60) * 1000 }).tower.trackStatus).toMatchObject({ code: '6', state: 'vsc' });
   });
 
+  it('towers built as messages arrive (rows of unchanged cars reused) equal towers built from scratch', () => {
+    const live = new LiveTiming();
+    let n = 0;
+    for (const e of fp2.events) {
+      live.apply(e);
+      if (++n % 97 !== 0) continue;
+      const t = live.tower();
+      const fresh = buildTower(live.state, { at: t.at, offsetMs: t.offsetMs, seq: t.seq, trend: () => null });
+      expect(t.rows.map((r) => ({ ...r, trend: null }))).toEqual(fresh.rows);
+    }
+    expect(n).toBeGreaterThan(17_000);
+  });
+
   it('an initial state replaces the topics it carries (a resubscribe doubles nothing)', () => {
     const live = new LiveTiming();
     const cut = fp2.events.findIndex((e) => e.kind === 'message' && (e.message.offsetMs ?? 0) > 45 * 60_000);

@@ -75,6 +75,10 @@ export interface TowerContext {
   offsetMs: number | null;
   seq: number;
   trend?: (driverNumber: string) => Trend;
+  /** A row built before, when its car's data has not changed since (LiveTiming keeps them). */
+  cached?: (driverNumber: string) => LiveRow | undefined;
+  /** Told of each row built anew. */
+  built?: (driverNumber: string, row: LiveRow) => void;
 }
 
 export function buildRow(num: string, line: Obj, state: TimingState, trend: Trend): LiveRow {
@@ -146,7 +150,12 @@ export function buildTower(state: TimingState, ctx: TowerContext): LiveTower {
   const rows: { row: LiveRow; line: number }[] = [];
   for (const [n, line] of entries(lines)) {
     if (!isObj(line)) continue;
-    rows.push({ row: buildRow(n, line, state, ctx.trend?.(n) ?? null), line: num(line.Line) ?? 99 });
+    let row = ctx.cached?.(n);
+    if (!row) {
+      row = buildRow(n, line, state, ctx.trend?.(n) ?? null);
+      ctx.built?.(n, row);
+    }
+    rows.push({ row, line: num(line.Line) ?? 99 });
   }
   rows.sort((a, b) => (a.row.position ?? 999) - (b.row.position ?? 999) || a.line - b.line || a.row.driverNumber - b.row.driverNumber);
   const info = state.get<Obj>('SessionInfo');
