@@ -68,4 +68,24 @@ describe('the live service', () => {
     expect(live.tower(late.session)!.seq).toBeLessThan(live.tower(now.session)!.seq);
     live.release();
   });
+
+  it('a SessionInfo with a new Name starts a new session: the old cars go, the new session shows', async () => {
+    const engine = new Engine(null as never, ':memory:');
+    const live = new LiveService();
+    const a = client(engine);
+    live.subscribe(a.session);
+    const utc = (s: number) => new Date(Date.UTC(2024, 2, 2, 14, 0, s)).toISOString();
+    const msgs = [
+      { topic: 'SessionInfo', data: { Name: 'Qualifying', Type: 'Qualifying' }, utc: utc(0) },
+      { topic: 'TimingData', data: { Lines: { '1': { Position: '1', NumberOfLaps: 3 }, '16': { Position: '2', NumberOfLaps: 3 } } }, utc: utc(1) },
+      { topic: 'SessionInfo', data: { Name: 'Race', Type: 'Race' }, utc: utc(2) },
+      { topic: 'TimingData', data: { Lines: { '44': { Position: '1', NumberOfLaps: 0 } } }, utc: utc(3) },
+    ];
+    await live.start({ name: 'test', run: async (sink) => msgs.forEach((message) => sink({ kind: 'message', message })) });
+    const t = live.tower(a.session)!;
+    expect(t.session!.name).toBe('Race');
+    expect(t.rows.map((r) => r.driverNumber)).toEqual([44]);
+    expect(t.seq).toBe(4);
+    live.release();
+  });
 });

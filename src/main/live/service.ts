@@ -78,12 +78,26 @@ export class LiveService {
 
   private onEvent(e: LiveEvent): void {
     if (e.kind === 'status') return this.setConnection(e.connection, e.detail);
+    if (e.kind === 'message' && e.message.topic === 'SessionInfo') this.newSessionCheck(e.message.data);
     if (!this.timing!.apply(e)) return;
     this.onApplied?.(this.timing!.seq);
     this.dirty = true;
     if (this.pushTimer) return;
     const wait = this.lastPush + PUSH_MS - Date.now();
     this.pushTimer = setTimeout(() => this.flush(), Math.max(0, wait));
+  }
+
+  /** A SessionInfo with a new Name starts a new session: a fresh state (the sequence numbers go on). */
+  private newSessionCheck(data: unknown): void {
+    const name = (d: unknown) => (typeof d === 'object' && d !== null ? (d as { Name?: unknown }).Name : undefined);
+    const now = name(this.timing!.state.get('SessionInfo'));
+    const next = name(data);
+    if (typeof now !== 'string' || typeof next !== 'string' || now === next) return;
+    const fresh = new LiveTiming();
+    fresh.seq = this.timing!.seq;
+    this.timing = fresh;
+    this.laps = [];
+    for (const c of this.clients.values()) c.lapsSent = 0;
   }
 
   /** Builds the tower once for the messages since the last push and serves the clients. */
