@@ -41,6 +41,9 @@ describe('the live service', () => {
     const laps = a.got.filter((e) => e.name === 'live:laps').flatMap((e) => e.payload as { code: string }[]);
     expect(laps.filter((l) => l.code === 'VER').length).toBe(57);
     expect(live.lapsFor(a.session, 1).length).toBe(57);
+    const events = a.got.filter((e) => e.name === 'live:events').flatMap((e) => e.payload as { type: string; code?: string; lap: number }[]);
+    expect(events.filter((e) => e.type === 'pit_stop' && e.code === 'VER').map((e) => e.lap)).toEqual([17, 37]);
+    expect(new Set(events.map((e) => JSON.stringify(e))).size).toBe(events.length); // each sent once
     a.session.dispose();
     expect(live.tower(b.session)!.seq).toBe(last.seq);
     live.release();

@@ -2,13 +2,14 @@
 // Each merged message marks the tower dirty; the tower is rebuilt and pushed at most every PUSH_MS (a burst of
 // messages becomes one push, a lone message is pushed at once). Each client session has its own broadcast delay
 // (0–120 s): it is shown the tower, race control and laps as they were that long ago, from a short history.
-import type { StintForecast } from '../../shared/domain.js';
+import type { RaceEvent, StintForecast } from '../../shared/domain.js';
 import type { LiveConnectionState, LiveLap, LiveStatus, LiveTower } from '../../shared/live.js';
 import { MAX_DELAY_S } from '../../shared/live.js';
 import { serviceKey } from '../engine/kernel/services.js';
 import { sessionKey, type Engine, type Session } from '../engine/kernel/session.js';
 import type { LiveConnection, LiveEvent, LiveSource } from './feed.js';
 import { liveStintForecast } from './downstream.js';
+import { liveEvents } from './events.js';
 import { LiveTiming } from './live-timing.js';
 
 /** At most one tower push per this many ms per client (≤ 33/s); a message waits at most this long for its push.
@@ -23,6 +24,8 @@ interface Client {
   delayS: number;
   shownSeq: number;
   lapsSent: number;
+  /** Ids of the race events this client was sent. */
+  eventsSent: Set<string>;
 }
 
 export class LiveService {
@@ -34,6 +37,7 @@ export class LiveService {
   /** Towers as built, with the wall time they were built (for delayed clients). */
   private history: { t: number; tower: LiveTower }[] = [];
   private laps: LiveLap[] = [];
+  private events: RaceEvent[] = [];
   private clients = new Map<Session, Client>();
   private dirty = false;
   private lastPush = 0;
@@ -50,7 +54,8 @@ export class LiveService {
     this.source = source;
     this.history = [];
     this.laps = [];
-    for (const c of this.clients.values()) Object.assign(c, { shownSeq: -1, lapsSent: 0 });
+    this.events = [];
+    for (const c of this.clients.values()) Object.assign(c, { shownSeq: -1, lapsSent: 0, eventsSent: new Set() });
     const abort = (this.abort = new AbortController());
     this.setConnection('connecting');
     this.lapsTimer = setInterval(() => this.deriveLaps(), LAPS_MS);
@@ -97,7 +102,8 @@ export class LiveService {
     fresh.seq = this.timing!.seq;
     this.timing = fresh;
     this.laps = [];
-    for (const c of this.clients.values()) c.lapsSent = 0;
+    this.events = [];
+    for (const c of this.clients.values()) Object.assign(c, { lapsSent: 0, eventsSent: new Set() });
   }
 
   /** Builds the tower once for the messages since the last push and serves the clients. */
@@ -134,6 +140,12 @@ export class LiveService {
       c.session.emit('live:laps', this.laps.slice(c.lapsSent, visible));
       c.lapsSent = visible;
     }
+    const shownS = (tower.offsetMs ?? -Infinity) / 1000;
+    const fresh = this.events.filter((e) => e.time <= shownS && !c.eventsSent.has(e.id));
+    if (fresh.length) {
+      for (const e of fresh) c.eventsSent.add(e.id);
+      c.session.emit('live:events', fresh);
+    }
   }
 
   private visibleLaps(tower: LiveTower | null): number {
@@ -146,6 +158,7 @@ export class LiveService {
   private deriveLaps(force = false): void {
     if (!this.timing || (!force && !this.timing.lapsPending)) return;
     this.laps = this.timing.laps().sort((a, b) => a.timeS - b.timeS || a.driverNumber - b.driverNumber);
+    this.events = liveEvents(this.laps, this.timing.tower());
     for (const c of this.clients.values()) {
       c.lapsSent = Math.min(c.lapsSent, this.laps.length);
       if (c.delayS === 0) this.serve(c);
@@ -179,7 +192,7 @@ export class LiveService {
     let c = this.clients.get(session);
     if (!c) {
       const st = session.use(LIVE_SESSION);
-      c = { session, delayS: st.delayS, shownSeq: -1, lapsSent: 0 };
+      c = { session, delayS: st.delayS, shownSeq: -1, lapsSent: 0, eventsSent: new Set() };
       this.clients.set(session, c);
       st.off = () => this.unsubscribe(session);
       this.syncDelayTimer();
@@ -203,6 +216,7 @@ export class LiveService {
       // a shorter delay may show an older tower than the one on screen: show the right one, whatever its seq
       c.shownSeq = -1;
       c.lapsSent = Math.min(c.lapsSent, this.visibleLaps(this.towerFor(delayS)));
+      c.eventsSent = new Set(); // the client clears its events when it changes the delay; the visible ones come again
       this.syncDelayTimer();
       this.serve(c);
     }

@@ -11,6 +11,7 @@ import { LiveTiming } from './live-timing.js';
 import { readRecording } from './recording.js';
 import { parseSnapshotTime, snapshotAt, snapshotJson } from './snapshot.js';
 import { liveRace, liveStintForecast } from './downstream.js';
+import { liveEvents } from './events.js';
 import { buildTower, parseGap } from './tower.js';
 
 const fp2 = readRecording(archiveRecording());
@@ -155,5 +156,19 @@ describe('live laps downstream', () => {
       expect(p.lapTime).toBeLessThan(105);
     }
     expect(await liveStintForecast(laps, tower.totalLaps, 999)).toBeNull();
+  });
+});
+
+describe('live race events', () => {
+  it('the replay’s detector finds the race’s pit stops, fastest laps and overtakes on the live laps', () => {
+    const { timing, tower } = snapshotAt(readRecording(raceRecording(1)), { offsetMs: 200 * 60_000 });
+    const events = liveEvents(timing.laps(), tower);
+    const ver = events.filter((e) => e.type === 'pit_stop' && e.code === 'VER').map((e) => e.lap);
+    expect(ver).toEqual([17, 37]);
+    expect(events.some((e) => e.type === 'fastest_lap')).toBe(true);
+    expect(events.some((e) => e.type === 'overtake')).toBe(true);
+    expect(events.filter((e) => e.type === 'retirement')).toEqual([]);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+    for (let i = 1; i < events.length; i++) expect(events[i]!.time).toBeGreaterThanOrEqual(events[i - 1]!.time);
   });
 });

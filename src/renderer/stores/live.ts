@@ -2,7 +2,7 @@
 // connection state, this client's broadcast delay, and the laps completed so far (for the selected car's stint).
 import { createStore } from 'zustand/vanilla';
 import type { PitwallClient } from '../../shared/api.js';
-import type { StintForecast } from '../../shared/domain.js';
+import type { RaceEvent, StintForecast } from '../../shared/domain.js';
 import type { LiveLap, LiveRow, LiveStatus, LiveTower } from '../../shared/live.js';
 import { errorText, latestPerFrame, type Scheduler } from './schedule.js';
 
@@ -11,6 +11,8 @@ export interface LiveState {
   status: LiveStatus | null;
   tower: LiveTower | null;
   laps: LiveLap[];
+  /** Race events on the live laps, newest first. */
+  events: RaceEvent[];
   selected: number | null;
   /** The tyre model's forecast of the selected car's stint, from its live laps. */
   forecast: StintForecast | null;
@@ -25,6 +27,7 @@ export interface LiveState {
   receiveTower(t: LiveTower): void;
   receiveStatus(s: LiveStatus): void;
   addLaps(laps: LiveLap[]): void;
+  addEvents(events: RaceEvent[]): void;
   /** After a reconnect the engine session is new: subscribe again with the same delay. */
   resubscribe(): Promise<void>;
 }
@@ -35,6 +38,7 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
     status: null,
     tower: null,
     laps: [],
+    events: [],
     selected: null,
     forecast: null,
     error: null,
@@ -51,6 +55,7 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
       }
     },
     async setDelay(seconds) {
+      set({ events: [] }); // the engine sends the events of the new moment again
       try {
         const status = await api.liveSetDelay({ seconds });
         // a new delay shows an earlier or later moment: the laps are those of that moment
@@ -63,7 +68,7 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
     async start(source, recording) {
       try {
         const status = await api.liveStart(source === 'recording' ? { source, recording } : { source });
-        set({ status, tower: null, laps: [], forecast: null, error: null });
+        set({ status, tower: null, laps: [], events: [], forecast: null, error: null });
       } catch (e) {
         set({ error: errorText(e) });
       }
@@ -81,10 +86,15 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
       const sel = get().selected;
       if (sel !== null && laps.some((l) => l.driverNumber === sel)) void refreshForecast();
     },
+    addEvents: (events) =>
+      set((s) => {
+        const ids = new Set(events.map((e) => e.id));
+        return { events: [...events].reverse().concat(s.events.filter((e) => !ids.has(e.id))).slice(0, 200) };
+      }),
     async resubscribe() {
       const delay = get().status?.delayS ?? 0;
       if (!get().subscribed) return;
-      set({ subscribed: false });
+      set({ subscribed: false, events: [] });
       await get().subscribe();
       if (delay > 0) await get().setDelay(delay);
     },

@@ -6,7 +6,7 @@ import { MAX_DELAY_S } from '../../shared/live.js';
 import { useLive } from '../stores/index.js';
 import { Empty } from './Empty.js';
 import { COMPOUND_COLOR, DASH, lapTime, sector, teamColor, TRACK_LABEL } from './format.js';
-import type { Compound } from '../../shared/domain.js';
+import type { Compound, RaceEvent } from '../../shared/domain.js';
 
 const flagClass = (f: BestFlag): string => (f === 'overall' ? 'purple' : f === 'personal' ? 'green' : '');
 const SEG_CLASS: Record<SegmentState, string> = { none: 'seg-none', slower: 'seg-yellow', personal: 'seg-green', overall: 'seg-purple', pit: 'seg-pit' };
@@ -112,6 +112,13 @@ function StartFeed() {
   );
 }
 
+const EVENT_TEXT: Record<RaceEvent['type'], string> = {
+  red_flag: 'Red flag', safety_car: 'Safety car', vsc: 'Virtual safety car', retirement: 'Retirement', lead_change: 'New leader',
+  overtake: 'Overtake', pit_cycle: 'Pit cycle', pit_stop: 'Pit stop', fastest_lap: 'Fastest lap', drs_range: 'DRS range',
+  gap_trend: 'Gap trend', personal_best: 'Personal best', sector_best: 'Sector best',
+};
+const describe = (e: RaceEvent): string => `${EVENT_TEXT[e.type]}${e.code ? ` · ${e.code}` : ''}${e.otherCode ? ` on ${e.otherCode}` : ''}`;
+
 export function LiveView() {
   const subscribe = useLive((s) => s.subscribe);
   const tower = useLive((s) => s.tower);
@@ -121,6 +128,7 @@ export function LiveView() {
   const select = useLive((s) => s.select);
   const laps = useLive((s) => s.laps);
   const forecast = useLive((s) => s.forecast);
+  const events = useLive((s) => s.events);
   useEffect(() => void subscribe(), [subscribe]);
   const ts = tower?.trackStatus.state ?? 'green';
   const w = tower?.weather;
@@ -173,6 +181,16 @@ export function LiveView() {
           <ol className="rc">
             {(tower?.raceControl ?? []).map((m, i) => (
               <li key={`${m.utc}-${i}`} data-testid="rc-message"><span className="muted">{m.lap !== null ? `L${m.lap} ` : ''}{m.utc.slice(11, 19)}</span> {m.message}</li>
+            ))}
+          </ol>
+        </section>
+        <section className="panel" aria-label="Race events" data-testid="live-events">
+          <header><h2>Race events</h2></header>
+          <ol className="rc">
+            {events.map((e) => (
+              <li key={e.id} data-testid="live-event" data-type={e.type}>
+                <span className="muted">L{e.lap}</span> {describe(e)}
+              </li>
             ))}
           </ol>
         </section>
