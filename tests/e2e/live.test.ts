@@ -53,6 +53,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the Live screen', () => {
     expect(await page.getByTestId('live-row').nth(5).locator('.c-gap').textContent()).toMatch(/^\+\d+\.\d{3}$|LAP/);
     await leader.click();
     await expect.poll(() => page.getByTestId('live-stint').locator('li').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    // the newest lap first: the car's lap before the one it is on (laps are handed on as they complete)
+    const carLaps = Number(await leader.getAttribute('data-laps'));
+    await expect.poll(async () => Number(((await page.getByTestId('live-stint').locator('li').first().textContent()) ?? '').replace(/^Lap (\d+).*$/s, '$1')), { timeout: 30_000 }).toBeGreaterThanOrEqual(carLaps - 1);
     // the tyre model's forecast of the stint, from the live laps
     await expect.poll(() => page.getByTestId('live-forecast').locator('li').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await page.getByTestId('live-forecast').locator('li').first().textContent()).toMatch(/^Tyre age \d+: 1:\d\d\.\d{3}/);

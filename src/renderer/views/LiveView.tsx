@@ -36,7 +36,7 @@ const Row = memo(function Row({ row, selected, onSelect }: { row: LiveRow; selec
   const out = row.retired ? 'DNF' : row.stopped ? 'STOP' : row.inPit ? 'PIT' : row.pitOut ? 'OUT' : '';
   const compound = (row.compound ?? 'UNKNOWN') as Compound;
   return (
-    <div className={`row live-row ${selected ? 'selected' : ''} ${row.retired ? 'retired' : ''} ${row.inPit ? 'in-pit' : ''}`} data-testid="live-row" data-driver={row.code ?? row.driverNumber} onClick={() => onSelect(row.driverNumber)}>
+    <div className={`row live-row ${selected ? 'selected' : ''} ${row.retired ? 'retired' : ''} ${row.inPit ? 'in-pit' : ''}`} data-testid="live-row" data-driver={row.code ?? row.driverNumber} data-laps={row.laps ?? ''} onClick={() => onSelect(row.driverNumber)}>
       <span className="c-pos">{row.position ?? ''}</span>
       <span className="c-drv">
         <i className="team" style={{ background: teamColor(row.teamColor) }} />
@@ -195,15 +195,15 @@ export function LiveView() {
           </ol>
         </section>
         <section className="panel" aria-label="Live stint" data-testid="live-stint">
-          <header><h2>{selected === null ? 'Pick a car for its live stint' : `Stint ${stint ?? ''} lap times`}</h2></header>
+          <header><h2>{selected === null ? 'Pick a car for its live stint' : `Stint ${stint ?? ''}: lap times (newest first), then the forecast`}</h2></header>
           <ol className="rc">
-            {mine.filter((l) => l.stint === stint).map((l) => (
+            {mine.filter((l) => l.stint === stint).reverse().map((l) => (
               <li key={l.lap}>Lap {l.lap}: {lapTime(l.lapTime)} <span className="muted">{l.compound ?? ''} {l.tyreAge ?? ''}</span></li>
             ))}
           </ol>
           {forecast ? (
             <ol className="rc" data-testid="live-forecast">
-              {forecast.forecast.map((f) => (
+              {forecast.forecast.slice(0, 5).map((f) => (
                 <li key={f.tyreAge}>
                   Tyre age {f.tyreAge}: {lapTime(f.lapTime)} <span className="muted">{f.p10 !== undefined && f.p90 !== undefined ? `(${lapTime(f.p10)}–${lapTime(f.p90)})` : ''} forecast</span>
                 </li>
