@@ -94,6 +94,8 @@ export interface PitwallEvents {
   'live:laps': LiveLap[];
   /** Race events detected on the live laps (the replay's detector), as this client's delay reaches them. */
   'live:events': RaceEvent[];
+  /** Commentary on the CRITICAL/HIGH live events (offline generator), with the events. */
+  'live:commentary': CommentaryLine[];
 }
 export type EventName = keyof PitwallEvents;
 
@@ -132,7 +134,7 @@ export const API_METHODS = [
   'liveStop',
 ] as const satisfies readonly ApiMethod[];
 
-export const EVENT_NAMES = ['replay:snapshot', 'replay:event', 'commentary:line', 'monitor:alert', 'live:status', 'live:tower', 'live:laps', 'live:events'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['replay:snapshot', 'replay:event', 'commentary:line', 'monitor:alert', 'live:status', 'live:tower', 'live:laps', 'live:events', 'live:commentary'] as const satisfies readonly EventName[];
 
 /** WebSocket wire format (calls and results: src/shared/rpc.ts; errors are `{ code, message, details }`). */
 export type WireMessage = CallMessage<ApiMethod> | ResultMessage | { kind: 'event'; name: EventName; payload: unknown };

@@ -61,6 +61,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Live screen', () => {
     expect(await page.getByTestId('live-forecast').locator('li').first().textContent()).toMatch(/^Tyre age \d+: 1:\d\d\.\d{3}/);
     // race events from the replay's detector on the live laps
     await expect.poll(() => page.getByTestId('live-event').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('live-commentary').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await shot(page, 'live-tower');
     expect(errors).toEqual([]);
   });

@@ -1,11 +1,14 @@
 // Race events on the live feed: the live laps (and the tower's names, teams and retirements) as a replay timing
 // source, so the replay's own Timeline and event detector (replay/timeline.ts, replay/events.ts) find safety cars,
 // lead changes, overtakes, pit stops, retirements and bests on a live race exactly as on a finished one.
-import type { RaceEvent } from '../../shared/domain.js';
+import type { CommentaryLine, CommentaryStyle, RaceEvent } from '../../shared/domain.js';
+import { buildContext } from '../commentary/context.js';
+import { offlineLine } from '../commentary/offline.js';
 import type { LiveLap, LiveTower } from '../../shared/live.js';
 import { raceCompoundOf } from '../race/compounds.js';
 import { buildRace } from '../replay/race.js';
 import type { LapRecord, TimingSource } from '../replay/source.js';
+import type { Timeline } from '../replay/timeline.js';
 
 /** The live laps as a timing source: drivers by their three-letter code (a live feed has no Ergast refs). */
 export function liveTimingSource(laps: readonly LiveLap[], tower: LiveTower | null): TimingSource {
@@ -68,10 +71,14 @@ export function liveTimingSource(laps: readonly LiveLap[], tower: LiveTower | nu
 
 const keyOf = (e: RaceEvent) => `${e.type}|${e.lap}|${e.driver ?? ''}|${e.other ?? ''}`;
 
-/** The events detected so far, each with a stable id (type, lap, cars), in session-time order. */
+/** The events detected so far, each with a stable id (type, lap, cars), in session-time order, and the timeline. */
 export function liveEvents(laps: readonly LiveLap[], tower: LiveTower | null): RaceEvent[] {
-  if (!laps.length) return [];
-  const { events } = buildRace(liveTimingSource(laps, tower));
+  return liveRaceEvents(laps, tower).events;
+}
+
+export function liveRaceEvents(laps: readonly LiveLap[], tower: LiveTower | null): { events: RaceEvent[]; tl: Timeline | null } {
+  if (!laps.length) return { events: [], tl: null };
+  const { tl, events } = buildRace(liveTimingSource(laps, tower));
   const seen = new Set<string>();
   const out: RaceEvent[] = [];
   for (const e of events) {
@@ -80,5 +87,13 @@ export function liveEvents(laps: readonly LiveLap[], tower: LiveTower | null): R
     seen.add(id);
     out.push({ ...e, id });
   }
-  return out.sort((a, b) => a.time - b.time);
+  return { events: out.sort((a, b) => a.time - b.time), tl };
+}
+
+/** A line of commentary on a live event: the offline generator over the replay's facts at that moment (the
+ *  commentary pipeline, with Claude and the validator, is built for a database race). CRITICAL and HIGH only. */
+export function liveCommentary(tl: Timeline, e: RaceEvent, recent: RaceEvent[], style: CommentaryStyle = 'casual'): CommentaryLine | null {
+  if (e.priority !== 'CRITICAL' && e.priority !== 'HIGH') return null;
+  const facts = buildContext(tl, e, [], { recent });
+  return { id: `live-${e.id}`, event: e, text: offlineLine(facts, style, 1, e.id), style, source: 'offline', validation: { ok: true, issues: [] }, lap: e.lap, time: e.time };
 }

@@ -44,6 +44,9 @@ describe('the live service', () => {
     const events = a.got.filter((e) => e.name === 'live:events').flatMap((e) => e.payload as { type: string; code?: string; lap: number }[]);
     expect(events.filter((e) => e.type === 'pit_stop' && e.code === 'VER').map((e) => e.lap)).toEqual([17, 37]);
     expect(new Set(events.map((e) => JSON.stringify(e))).size).toBe(events.length); // each sent once
+    const lines = a.got.filter((e) => e.name === 'live:commentary').flatMap((e) => e.payload as { text: string; event: { type: string } }[]);
+    expect(lines.length).toBeGreaterThan(10);
+    expect(lines.every((l) => l.text.length > 10)).toBe(true);
     a.session.dispose();
     expect(live.tower(b.session)!.seq).toBe(last.seq);
     live.release();

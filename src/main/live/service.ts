@@ -2,14 +2,14 @@
 // Each merged message marks the tower dirty; the tower is rebuilt and pushed at most every PUSH_MS (a burst of
 // messages becomes one push, a lone message is pushed at once). Each client session has its own broadcast delay
 // (0–120 s): it is shown the tower, race control and laps as they were that long ago, from a short history.
-import type { RaceEvent, StintForecast } from '../../shared/domain.js';
+import type { CommentaryLine, RaceEvent, StintForecast } from '../../shared/domain.js';
 import type { LiveConnectionState, LiveLap, LiveStatus, LiveTower } from '../../shared/live.js';
 import { MAX_DELAY_S } from '../../shared/live.js';
 import { serviceKey } from '../engine/kernel/services.js';
 import { sessionKey, type Engine, type Session } from '../engine/kernel/session.js';
 import type { LiveConnection, LiveEvent, LiveSource } from './feed.js';
 import { liveStintForecast } from './downstream.js';
-import { liveEvents } from './events.js';
+import { liveCommentary, liveRaceEvents } from './events.js';
 import { LiveTiming } from './live-timing.js';
 
 /** At most one tower push per this many ms per client (≤ 33/s); a message waits at most this long for its push.
@@ -38,6 +38,8 @@ export class LiveService {
   private history: { t: number; tower: LiveTower }[] = [];
   private laps: LiveLap[] = [];
   private events: RaceEvent[] = [];
+  /** Commentary on the events so far, by event id (made once per event). */
+  private lines = new Map<string, CommentaryLine>();
   private clients = new Map<Session, Client>();
   private dirty = false;
   private lastPush = 0;
@@ -55,6 +57,7 @@ export class LiveService {
     this.history = [];
     this.laps = [];
     this.events = [];
+    this.lines.clear();
     for (const c of this.clients.values()) Object.assign(c, { shownSeq: -1, lapsSent: 0, eventsSent: new Set() });
     const abort = (this.abort = new AbortController());
     this.setConnection('connecting');
@@ -103,6 +106,7 @@ export class LiveService {
     this.timing = fresh;
     this.laps = [];
     this.events = [];
+    this.lines.clear();
     for (const c of this.clients.values()) Object.assign(c, { lapsSent: 0, eventsSent: new Set() });
   }
 
@@ -145,6 +149,8 @@ export class LiveService {
     if (fresh.length) {
       for (const e of fresh) c.eventsSent.add(e.id);
       c.session.emit('live:events', fresh);
+      const lines = fresh.map((e) => this.lines.get(e.id)).filter((l): l is CommentaryLine => l !== undefined);
+      if (lines.length) c.session.emit('live:commentary', lines);
     }
   }
 
@@ -158,7 +164,18 @@ export class LiveService {
   private deriveLaps(force = false): void {
     if (!this.timing || (!force && !this.timing.lapsPending)) return;
     this.laps = this.timing.laps().sort((a, b) => a.timeS - b.timeS || a.driverNumber - b.driverNumber);
-    this.events = liveEvents(this.laps, this.timing.tower());
+    const { events, tl } = liveRaceEvents(this.laps, this.timing.tower());
+    this.events = events;
+    if (tl)
+      for (const [i, e] of events.entries()) {
+        if (this.lines.has(e.id)) continue;
+        try {
+          const line = liveCommentary(tl, e, events.slice(Math.max(0, i - 5), i));
+          if (line) this.lines.set(e.id, line);
+        } catch {
+          /* an event the facts cannot describe yet gets no line */
+        }
+      }
     for (const c of this.clients.values()) {
       c.lapsSent = Math.min(c.lapsSent, this.laps.length);
       if (c.delayS === 0) this.serve(c);

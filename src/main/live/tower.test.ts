@@ -11,7 +11,7 @@ import { LiveTiming } from './live-timing.js';
 import { readRecording } from './recording.js';
 import { parseSnapshotTime, snapshotAt, snapshotJson } from './snapshot.js';
 import { liveRace, liveStintForecast } from './downstream.js';
-import { liveEvents } from './events.js';
+import { liveCommentary, liveEvents, liveRaceEvents } from './events.js';
 import { buildTower, parseGap } from './tower.js';
 
 const fp2 = readRecording(archiveRecording());
@@ -170,5 +170,14 @@ describe('live race events', () => {
     expect(events.filter((e) => e.type === 'retirement')).toEqual([]);
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     for (let i = 1; i < events.length; i++) expect(events[i]!.time).toBeGreaterThanOrEqual(events[i - 1]!.time);
+  });
+  it('comments the CRITICAL and HIGH live events with the offline generator over the facts of that moment', () => {
+    const { timing, tower } = snapshotAt(readRecording(raceRecording(1)), { offsetMs: 200 * 60_000 });
+    const { events, tl } = liveRaceEvents(timing.laps(), tower);
+    const pit = events.find((e) => e.type === 'pit_stop' && e.code === 'VER')!;
+    const line = liveCommentary(tl!, pit, []);
+    expect(line!.text).toMatch(/VER/);
+    expect(line).toMatchObject({ source: 'offline', lap: 17, id: `live-${pit.id}` });
+    expect(liveCommentary(tl!, events.find((e) => e.priority === 'LOW')!, [])).toBeNull();
   });
 });

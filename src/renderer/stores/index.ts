@@ -33,6 +33,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
     client.on('live:status', (st) => live.getState().receiveStatus(st)),
     client.on('live:laps', (l) => live.getState().addLaps(l)),
     client.on('live:events', (e) => live.getState().addEvents(e)),
+    client.on('live:commentary', (l) => live.getState().addCommentary(l)),
   ];
 
   // Opening a race clears the feed and the analysis; once its replay runs (opening done, so these calls never

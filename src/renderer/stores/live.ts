@@ -2,7 +2,7 @@
 // connection state, this client's broadcast delay, and the laps completed so far (for the selected car's stint).
 import { createStore } from 'zustand/vanilla';
 import type { PitwallClient } from '../../shared/api.js';
-import type { RaceEvent, StintForecast } from '../../shared/domain.js';
+import type { CommentaryLine, RaceEvent, StintForecast } from '../../shared/domain.js';
 import type { LiveLap, LiveRow, LiveStatus, LiveTower } from '../../shared/live.js';
 import { errorText, latestPerFrame, type Scheduler } from './schedule.js';
 
@@ -13,6 +13,8 @@ export interface LiveState {
   laps: LiveLap[];
   /** Race events on the live laps, newest first. */
   events: RaceEvent[];
+  /** Commentary lines by event id. */
+  lines: Record<string, string>;
   selected: number | null;
   /** The tyre model's forecast of the selected car's stint, from its live laps. */
   forecast: StintForecast | null;
@@ -28,6 +30,7 @@ export interface LiveState {
   receiveStatus(s: LiveStatus): void;
   addLaps(laps: LiveLap[]): void;
   addEvents(events: RaceEvent[]): void;
+  addCommentary(lines: CommentaryLine[]): void;
   /** After a reconnect the engine session is new: subscribe again with the same delay. */
   resubscribe(): Promise<void>;
 }
@@ -39,6 +42,7 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
     tower: null,
     laps: [],
     events: [],
+    lines: {},
     selected: null,
     forecast: null,
     error: null,
@@ -91,6 +95,7 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
         const ids = new Set(events.map((e) => e.id));
         return { events: [...events].reverse().concat(s.events.filter((e) => !ids.has(e.id))).slice(0, 200) };
       }),
+    addCommentary: (lines) => set((s) => ({ lines: { ...s.lines, ...Object.fromEntries(lines.map((l) => [l.event.id, l.text])) } })),
     async resubscribe() {
       const delay = get().status?.delayS ?? 0;
       if (!get().subscribed) return;

@@ -129,6 +129,7 @@ export function LiveView() {
   const laps = useLive((s) => s.laps);
   const forecast = useLive((s) => s.forecast);
   const events = useLive((s) => s.events);
+  const lines = useLive((s) => s.lines);
   useEffect(() => void subscribe(), [subscribe]);
   const ts = tower?.trackStatus.state ?? 'green';
   const w = tower?.weather;
@@ -190,6 +191,7 @@ export function LiveView() {
             {events.map((e) => (
               <li key={e.id} data-testid="live-event" data-type={e.type}>
                 <span className="muted">L{e.lap}</span> {describe(e)}
+                {lines[e.id] ? <div className="live-line" data-testid="live-commentary">{lines[e.id]}</div> : null}
               </li>
             ))}
           </ol>
