@@ -24,10 +24,12 @@ interface LapRow {
   pitIn: number | null;
   pitOut: number | null;
   track: string;
+  speeds: Record<'I1' | 'I2' | 'FL' | 'ST', number | null>;
 }
 
 const SEGMENTS = 4;
 const dur = (s: string | undefined): number | null => (s ? parseDuration(s) : null);
+const spd = (s: string | undefined): number | null => (s && Number.isFinite(Number(s)) ? Math.round(Number(s)) : null);
 const fmtLap = (s: number): string => `${Math.floor(s / 60)}:${(s % 60).toFixed(3).padStart(6, '0')}`;
 const fmtSec = (s: number): string => (s >= 60 ? fmtLap(s) : s.toFixed(3));
 
@@ -39,7 +41,7 @@ function readLaps(file: string, round: number): { rows: LapRow[]; event: string 
     return i;
   };
   const c = Object.fromEntries(
-    ['Time', 'Driver', 'DriverNumber', 'LapTime', 'LapNumber', 'Stint', 'PitOutTime', 'PitInTime', 'Sector1Time', 'Sector2Time', 'Sector3Time',
+    ['SpeedI1', 'SpeedI2', 'SpeedFL', 'SpeedST', 'Time', 'Driver', 'DriverNumber', 'LapTime', 'LapNumber', 'Stint', 'PitOutTime', 'PitInTime', 'Sector1Time', 'Sector2Time', 'Sector3Time',
       'Sector1SessionTime', 'Sector2SessionTime', 'Sector3SessionTime', 'Compound', 'TyreLife', 'FreshTyre', 'Team', 'TrackStatus', 'Position', 'RoundNumber', 'EventName'].map((n) => [n, col(n)]),
   ) as Record<string, number>;
   const rows: LapRow[] = [];
@@ -66,6 +68,7 @@ function readLaps(file: string, round: number): { rows: LapRow[]; event: string 
       pitIn: dur(r[c.PitInTime!]),
       pitOut: dur(r[c.PitOutTime!]),
       track: r[c.TrackStatus!] || '1',
+      speeds: { I1: spd(r[c.SpeedI1!]), I2: spd(r[c.SpeedI2!]), FL: spd(r[c.SpeedFL!]), ST: spd(r[c.SpeedST!]) },
     });
   }
   if (!rows.length) throw new Error(`${file}: no laps for round ${round}`);
@@ -157,6 +160,7 @@ export function synthRace(file: string, round: number, t0Utc = Date.UTC(2024, 2,
         ...(r.lapTime !== null ? { LastLapTime: { Value: fmtLap(r.lapTime), PersonalFastest: pb } } : {}),
         ...(Number.isFinite(best) ? { BestLapTime: { Value: fmtLap(best), Lap: r.lap } } : {}),
         PitOut: false,
+        Speeds: Object.fromEntries(Object.entries(r.speeds).filter(([, v]) => v !== null).map(([k, v]) => [k, { Value: String(v) }])),
       }));
       push(r.time + 1, 'TimingAppData', line(num, { Stints: { [(r.stint ?? 1) - 1]: { TotalLaps: r.tyreLife ?? r.lap } } }));
       if (r.position === 1) {
