@@ -83,9 +83,13 @@ export class LiveTiming {
     }
   }
 
+  /** `keep`: where the lap topics' updates go instead of this object (the live service's lap deriver thread). */
+  constructor(private readonly keepTo?: (topic: string, offsetMs: number, data: unknown) => void) {}
+
   private keep(topic: string, data: unknown, off: number | null): void {
     if (!LAP_TOPICS.has(topic)) return;
-    (this.streams[topic] ??= []).push({ offsetMs: off ?? 0, data });
+    if (this.keepTo) this.keepTo(topic, off ?? 0, data);
+    else (this.streams[topic] ??= []).push({ offsetMs: off ?? 0, data });
   }
 
   /** Records each car's interval when its lap count goes up; the trend compares it with the lap before. */
@@ -137,7 +141,7 @@ export class LiveTiming {
   }
 }
 
-const toLiveLap = (l: TimingLap): LiveLap => ({
+export const toLiveLap = (l: TimingLap): LiveLap => ({
   driverNumber: l.driver_number,
   code: l.driver,
   lap: l.lap_number,

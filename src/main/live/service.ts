@@ -9,7 +9,7 @@ import { serviceKey } from '../engine/kernel/services.js';
 import { sessionKey, type Engine, type Session } from '../engine/kernel/session.js';
 import type { LiveConnection, LiveEvent, LiveSource } from './feed.js';
 import { liveStintForecast } from './downstream.js';
-import { liveCommentary, liveRaceEvents } from './events.js';
+import { openDeriver, type DeriverHandle } from './derive-thread.js';
 import { LiveTiming } from './live-timing.js';
 
 /** At most one tower push per this many ms per client (≤ 33/s); a message waits at most this long for its push.
@@ -48,11 +48,22 @@ export class LiveService {
   private lapsTimer: NodeJS.Timeout | null = null;
   /** Called after every merged event (benchmarks and tests follow the feed with it). */
   onApplied: ((seq: number) => void) | null = null;
+  /** Called when laps, events and commentary were derived anew. */
+  onDerived: (() => void) | null = null;
+  /** The lap deriver (a worker thread when built), started with the first feed. */
+  private deriver: DeriverHandle | null = null;
+  private deriving = false;
+  private deriveAgain = false;
+  /** Bumped by a new feed or session: a derivation of the state before it is dropped. */
+  private generation = 0;
 
   /** Starts `source` (stopping the one before); resolves when it ends. */
   start(source: LiveSource): Promise<void> {
     this.stop();
-    this.timing = new LiveTiming();
+    this.deriver ??= openDeriver();
+    this.deriver.reset();
+    this.generation++;
+    this.timing = this.newTiming();
     this.source = source;
     this.history = [];
     this.laps = [];
@@ -101,9 +112,11 @@ export class LiveService {
     const now = name(this.timing!.state.get('SessionInfo'));
     const next = name(data);
     if (typeof now !== 'string' || typeof next !== 'string' || now === next) return;
-    const fresh = new LiveTiming();
+    const fresh = this.newTiming();
     fresh.seq = this.timing!.seq;
     this.timing = fresh;
+    this.deriver?.reset();
+    this.generation++;
     this.laps = [];
     this.events = [];
     this.lines.clear();
@@ -161,25 +174,43 @@ export class LiveService {
     return n;
   }
 
+  private newTiming(): LiveTiming {
+    return new LiveTiming((topic, offsetMs, data) => this.deriver?.keep(topic, offsetMs, data));
+  }
+
+  /** Laps, events and commentary, derived off the loop (one derivation at a time; a newer state waits its turn). */
   private deriveLaps(force = false): void {
-    if (!this.timing || (!force && !this.timing.lapsPending)) return;
-    this.laps = this.timing.laps().sort((a, b) => a.timeS - b.timeS || a.driverNumber - b.driverNumber);
-    const { events, tl } = liveRaceEvents(this.laps, this.timing.tower());
-    this.events = events;
-    if (tl)
-      for (const [i, e] of events.entries()) {
-        if (this.lines.has(e.id)) continue;
-        try {
-          const line = liveCommentary(tl, e, events.slice(Math.max(0, i - 5), i));
-          if (line) this.lines.set(e.id, line);
-        } catch {
-          /* an event the facts cannot describe yet gets no line */
-        }
-      }
-    for (const c of this.clients.values()) {
-      c.lapsSent = Math.min(c.lapsSent, this.laps.length);
-      if (c.delayS === 0) this.serve(c);
+    if (!this.timing || !this.deriver || (!force && !this.timing.lapsPending)) return;
+    if (this.deriving) {
+      this.deriveAgain = true;
+      return;
     }
+    this.timing.lapsPending = false;
+    this.deriving = true;
+    const gen = this.generation;
+    const done = () => {
+      this.deriving = false;
+      if (this.deriveAgain) {
+        this.deriveAgain = false;
+        this.deriveLaps(true);
+      }
+    };
+    this.deriver.derive(this.timing.tower()).then(
+      (d) => {
+        if (gen === this.generation) {
+          this.laps = d.laps;
+          this.events = d.events;
+          for (const l of d.lines) this.lines.set(l.event.id, l);
+          for (const c of this.clients.values()) {
+            c.lapsSent = Math.min(c.lapsSent, this.laps.length);
+            if (c.delayS === 0) this.serve(c);
+          }
+          this.onDerived?.();
+        }
+        done();
+      },
+      done, // the next lap tries again
+    );
   }
 
   private setConnection(c: LiveConnection | LiveConnectionState, detail?: string): void {
@@ -270,6 +301,8 @@ export class LiveService {
 
   release(): void {
     this.stop();
+    this.deriver?.close();
+    this.deriver = null;
     if (this.delayTimer) clearInterval(this.delayTimer);
     this.delayTimer = null;
     this.clients.clear();
