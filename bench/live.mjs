@@ -4,7 +4,7 @@
 //               maximum speed (messages/s)
 //  latency    — a message arriving at the engine's live service → the tower's DOM update in headless Chromium
 //               (`pitwall serve` in this process, a MutationObserver on the tower), per message, at 1× and 10× the
-//               race's own pace (target p99 ≤ 50 ms)
+//               race's own pace early in the race, and at 1× late in it (target p99 ≤ 50 ms)
 // usage: npm run bench:live [-- --db FILE]   (default: PITWALL_DB or the app's database, bootstrapped first if new)
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,11 +21,12 @@ import { launchChromium } from '../scripts/chromium.mjs';
 
 const argDb = process.argv.indexOf('--db');
 const dbFile = dbPath(argDb > 0 ? process.argv[argDb + 1] : process.env.PITWALL_DB);
+// each phase: the race up to `fromMin` arrives in one burst (then 3 s to settle), then `seconds` at `speed`
 const PHASES = [
-  { speed: 1, seconds: 30 },
-  { speed: 10, seconds: 15 },
+  { name: 'early1x', fromMin: 20, speed: 1, seconds: 30 },
+  { name: 'early10x', fromMin: 0, speed: 10, seconds: 15 },
+  { name: 'late1x', fromMin: 80, speed: 1, seconds: 30 }, // the whole-race derivations are largest here
 ];
-const WARM_OFFSET_MS = 20 * 60_000; // the race so far arrives in one burst before measuring
 
 const csv = join(bundledDataDir(), 'fastf1', 'grand_prix', 'all_grand_prix_laps_2024.csv');
 const race = synthRace(existsSync(csv) ? csv : `${csv}.gz`, 1);
@@ -81,14 +82,13 @@ const source = {
     sink({ kind: 'status', connection: 'live' });
     let i = 0;
     let seq = 0;
-    for (; i < events.length; i++) {
-      const e = events[i];
-      if (e.kind === 'message' && e.message.offsetMs > WARM_OFFSET_MS) break;
-      sink(e);
-      seq++;
-    }
-    await go; // the browser is watching
-    for (const [p, { speed, seconds }] of PHASES.entries()) {
+    for (const [p, { speed, seconds, fromMin }] of PHASES.entries()) {
+      for (; i < events.length && (events[i].kind === 'initial' || events[i].message.offsetMs <= fromMin * 60_000); i++) {
+        sink(events[i]);
+        seq++;
+      }
+      if (p === 0) await go; // the browser is watching
+      await sleep(3000, signal);
       const wall0 = Date.now();
       const off0 = events[i].message.offsetMs;
       phaseSeqs[p].from = seq + 1;
@@ -126,7 +126,7 @@ await closeEngine(engine);
 
 const q = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 const latency = {};
-for (const [p, { speed }] of PHASES.entries()) {
+for (const [p, { name }] of PHASES.entries()) {
   const { from, to } = phaseSeqs[p];
   const lat = [];
   let k = 0;
@@ -136,7 +136,9 @@ for (const [p, { speed }] of PHASES.entries()) {
   }
   lat.sort((a, b) => a - b);
   const domUpdates = seen.filter(([s]) => s >= from && s <= to).length;
-  latency[`speed${speed}`] = {
+  latency[name] = {
+    raceMinute: Math.round(events[from]?.message?.offsetMs / 60_000),
+    speed: PHASES[p].speed,
     messages: to - from + 1,
     messagesPerS: Math.round(((to - from + 1) / PHASES[p].seconds) * 10) / 10,
     domUpdates,
