@@ -3,7 +3,9 @@
 import type { Command, CommandContext } from '../command.js';
 import { stringArg, UsageError } from '../command.js';
 import type { LiveTower } from '../../../shared/live.js';
+import { DataError } from '../../data/errors.js';
 import { LiveTiming } from '../../live/live-timing.js';
+import { RecordingError } from '../../live/recording.js';
 import { openLive } from '../../live/open.js';
 import { snapshotJson, snapshotOfFile } from '../../live/snapshot.js';
 
@@ -19,6 +21,18 @@ function towerText(t: LiveTower, max = 20): string {
   return [head, ...rows].join('\n');
 }
 
+/** A missing recording, a network source not built in, or a bad --at are the caller's to fix: said without a stack. */
+function asUsage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof Error && /no such recording|not available in this build|^--at /.test(e.message)) throw new UsageError(e.message);
+    // a bad recording line: reported like any bad input file (file, line), without a stack
+    if (e instanceof RecordingError) throw new DataError(e.message.slice(e.message.indexOf(': ') + 2).replace(/^line \d+: /, ''), e.file, e.line);
+    throw e;
+  }
+}
+
 function speedArg(ctx: CommandContext): number {
   const v = ctx.opts.speed;
   if (v === undefined) return 1;
@@ -26,6 +40,8 @@ function speedArg(ctx: CommandContext): number {
   if (!Number.isFinite(n) || n < 0) throw new UsageError(`--speed must be a positive number, or 0 for as fast as possible (got "${String(v)}")`);
   return n === 0 ? Infinity : n;
 }
+
+export { asUsage };
 
 export const command: Command = {
   name: 'live',
@@ -43,7 +59,7 @@ export const command: Command = {
       run(ctx) {
         const file = stringArg(ctx, 'recording', ' (a .jsonl recording)');
         const at = stringArg(ctx, 'at', ' (ISO-8601 UTC or +HH:MM:SS.mmm)');
-        const tower = snapshotOfFile(file, at);
+        const tower = asUsage(() => snapshotOfFile(file, at));
         ctx.print(snapshotJson(tower), towerText(tower));
       },
     },
@@ -58,7 +74,8 @@ export const command: Command = {
       ],
       async run(ctx) {
         const file = stringArg(ctx, 'recording', ' (a .jsonl recording)');
-        const source = openLive(file, { speed: speedArg(ctx) });
+        const speed = speedArg(ctx);
+        const source = asUsage(() => openLive(file, { speed }));
         const every = Math.max(0, Number(ctx.opts.every ?? 1)) * 1000;
         const timing = new LiveTiming();
         let last = 0;

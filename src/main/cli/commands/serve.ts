@@ -5,6 +5,7 @@ import { UsageError } from '../command.js';
 import { FileSecretStore, redactor, redactStream, secretsToEnv } from '../../data/secrets.js';
 import { closeEngine, createEngine } from '../../engine/host/engine.js';
 import { openLive } from '../../live/open.js';
+import { asUsage } from './live.js';
 import { liveService } from '../../live/service.js';
 import { LOOPBACK_HOSTS } from '../../server/guard.js';
 import { lanNames } from '../../server/lan.js';
@@ -86,7 +87,7 @@ export const command: Command = {
     const liveSpec = typeof ctx.opts.live === 'string' ? ctx.opts.live : undefined;
     const liveSpeed = Number(ctx.opts['live-speed'] ?? 1);
     if (!(liveSpeed > 0)) throw new UsageError('--live-speed must be a positive number');
-    const live = liveSpec ? openLive(liveSpec, { speed: liveSpeed }) : undefined; // fails here, before serving
+    const live = liveSpec ? asUsage(() => openLive(liveSpec, { speed: liveSpeed })) : undefined; // fails here, before serving
 
     const progress = bootstrapProgress();
     const engine = createEngine({ db: ctx.dbFile, onProgress: progress.onProgress });
