@@ -113,7 +113,9 @@ export function App({ stores, link }: { stores: Stores; link: DeepLink }) {
     void stores.commentary
       .getState()
       .restore()
-      .finally(() => stores.replay.getState().init(link));
+      .finally(() => stores.replay.getState().init(link))
+      // the shared live feed's state for the header (pushes come only while a feed runs)
+      .finally(() => void stores.live.getState().subscribe());
   }, [stores, link]);
   useRaceInUrl(stores);
   return (

@@ -24,6 +24,8 @@ const shownLap = async (page: Page) => Number(await page.getByTestId('live-tower
 async function openLive(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.waitForSelector('[data-app-state]', { timeout: 30_000 });
+  // the header shows the shared feed's state on every screen, before the Live tab is opened
+  await expect.poll(() => page.getByTestId('live-badge').textContent(), { timeout: 30_000 }).toBe('Recording');
   await page.getByRole('tab', { name: 'Live' }).click();
   await expect.poll(() => page.getByTestId('live-row').count(), { timeout: 30_000 }).toBe(20);
 }
