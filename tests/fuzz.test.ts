@@ -47,6 +47,14 @@ const VALID: Record<string, unknown> = {
   modelCard: { name: 'race-winner' },
   modelPromote: { name: 'race-winner', version: 1 },
   monitorAlerts: undefined,
+  liveSubscribe: undefined,
+  liveStatus: undefined,
+  liveTower: undefined,
+  liveSetDelay: { seconds: 5 },
+  liveLaps: {},
+  liveForecast: { driverNumber: 1 },
+  liveStart: { source: 'recording', recording: 'missing.jsonl' },
+  liveStop: undefined,
 };
 /** Cheap, read-only methods that may be called with valid arguments during the fuzz. */
 const SAFE_VALID = ['health', 'status', 'listSeasons', 'listRaces', 'replaySnapshot', 'replayEvents', 'replayCharts', 'commentarySince', 'tyreCurves', 'modelsList', 'modelRuns', 'modelCard', 'monitorAlerts'];

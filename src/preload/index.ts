@@ -65,6 +65,14 @@ const bridge = {
   monitorAlerts: () => invoke('monitorAlerts'),
   updateRun: (a) => invoke('updateRun', a),
   updateCancel: () => invoke('updateCancel'),
+  liveSubscribe: () => invoke('liveSubscribe'),
+  liveStatus: () => invoke('liveStatus'),
+  liveTower: () => invoke('liveTower'),
+  liveSetDelay: (a) => invoke('liveSetDelay', a),
+  liveLaps: (a) => invoke('liveLaps', a),
+  liveForecast: (a) => invoke('liveForecast', a),
+  liveStart: (a) => invoke('liveStart', a),
+  liveStop: () => invoke('liveStop'),
   on<E extends EventName>(name: E, handler: Handler<E>) {
     const set = handlers.get(name) ?? new Set();
     handlers.set(name, set);

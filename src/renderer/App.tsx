@@ -6,6 +6,7 @@ import { StoresContext, useReplay, type Stores } from './stores/index.js';
 import { ChartsView } from './views/charts/ChartsView.js';
 import { CommentaryFeed } from './views/CommentaryFeed.js';
 import { DegChart } from './views/DegChart.js';
+import { LiveBadge, LiveView } from './views/LiveView.js';
 import { ModelsView } from './views/ModelsView.js';
 import { RacePicker } from './views/RacePicker.js';
 import { ReplayControls } from './views/ReplayControls.js';
@@ -16,9 +17,10 @@ import { TimingTower } from './views/TimingTower.js';
 import { WinProbChart } from './views/WinProbChart.js';
 import { UpdateData } from './views/UpdateData.js';
 
-type View = 'race' | 'charts' | 'results' | 'models';
+type View = 'race' | 'live' | 'charts' | 'results' | 'models';
 const VIEW_LABEL: Record<View, string> = {
   race: 'Race',
+  live: 'Live',
   charts: 'Charts',
   results: 'Results',
   models: 'Models',
@@ -63,13 +65,14 @@ function Shell() {
         <UpdateData />
         <ReplayControls />
         <div className="race-name">{info ? `${info.season} ${info.name}` : ''}</div>
+        <LiveBadge />
         {connection === 'open' ? null : (
           <div className="conn" role="alert">
             {connection === 'closed' ? 'Engine connection lost — retrying…' : 'Connecting to the engine…'}
           </div>
         )}
         <nav className="tabs" role="tablist">
-          {(['race', 'charts', 'results', 'models'] as const).map((v) => (
+          {(['race', 'live', 'charts', 'results', 'models'] as const).map((v) => (
             <button
               key={v}
               role="tab"
@@ -109,6 +112,8 @@ function Shell() {
         <main className="charts-main">
           <ChartsView />
         </main>
+      ) : view === 'live' ? (
+        <LiveView />
       ) : view === 'results' ? (
         <main className="results-main">
           <ResultsView />
@@ -128,7 +133,9 @@ export function App({ stores, link }: { stores: Stores; link: DeepLink }) {
     void stores.commentary
       .getState()
       .restore()
-      .finally(() => stores.replay.getState().init(link));
+      .finally(() => stores.replay.getState().init(link))
+      // the shared live feed's state for the header (pushes come only while a feed runs)
+      .finally(() => void stores.live.getState().subscribe());
   }, [stores, link]);
   useRaceInUrl(stores);
   return (

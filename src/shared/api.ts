@@ -22,6 +22,7 @@ import type {
   WinnerPrediction,
   WinProbabilityTrace,
 } from './domain.js';
+import type { LiveLap, LiveStatus, LiveTower } from './live.js';
 import type { CallMessage, ResultMessage } from './rpc.js';
 import type { ArgsOf } from './schemas/api.js';
 
@@ -70,6 +71,19 @@ export interface PitwallApi {
   updateRun(args: ArgsOf<'updateRun'>): UpdateSummary;
   /** Stops a running update (races written so far stay whole); false when none runs. */
   updateCancel(): boolean;
+  /** Live timing: pushes 'live:status', 'live:tower' and 'live:laps' to this client from now on. */
+  liveSubscribe(): LiveStatus;
+  liveStatus(): LiveStatus;
+  /** The tower as this client is shown it (its broadcast delay applied); null before the first message. */
+  liveTower(): LiveTower | null;
+  /** This client's broadcast delay (0–120 s): tower, race control and laps shown that much later. */
+  liveSetDelay(args: ArgsOf<'liveSetDelay'>): LiveStatus;
+  liveLaps(args: ArgsOf<'liveLaps'>): LiveLap[];
+  /** The tyre model's forecast of a car's current stint from its live laps (this client's delay applied). */
+  liveForecast(args: ArgsOf<'liveForecast'>): StintForecast | null;
+  /** Starts the shared feed (every client sees it): a network source or a recording in the data directory. */
+  liveStart(args: ArgsOf<'liveStart'>): LiveStatus;
+  liveStop(): LiveStatus;
 }
 
 export type ApiMethod = keyof PitwallApi;
@@ -93,6 +107,14 @@ export interface PitwallEvents {
   'commentary:line': CommentaryLine;
   'monitor:alert': DriftAlert;
   'update:progress': UpdateProgressEvent;
+  'live:status': LiveStatus;
+  'live:tower': LiveTower;
+  /** Laps completed since the last push (this client's delay applied). */
+  'live:laps': LiveLap[];
+  /** Race events detected on the live laps (the replay's detector), as this client's delay reaches them. */
+  'live:events': RaceEvent[];
+  /** Commentary on the CRITICAL/HIGH live events (offline generator), with the events. */
+  'live:commentary': CommentaryLine[];
 }
 export type EventName = keyof PitwallEvents;
 
@@ -127,9 +149,29 @@ export const API_METHODS = [
   'monitorAlerts',
   'updateRun',
   'updateCancel',
+  'liveSubscribe',
+  'liveStatus',
+  'liveTower',
+  'liveSetDelay',
+  'liveLaps',
+  'liveForecast',
+  'liveStart',
+  'liveStop',
 ] as const satisfies readonly ApiMethod[];
 
-export const EVENT_NAMES = ['replay:snapshot', 'replay:event', 'commentary:line', 'monitor:alert', 'update:progress'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [
+  'replay:snapshot',
+  'replay:event',
+  'commentary:line',
+  'monitor:alert',
+  'update:progress',
+  'live:status',
+  'live:tower',
+  'live:laps',
+  'live:events',
+  'live:commentary',
+] as const satisfies readonly EventName[];
 
 /** WebSocket wire format (calls and results: src/shared/rpc.ts; errors are `{ code, message, details }`). */
-export type WireMessage = CallMessage<ApiMethod> | ResultMessage | { kind: 'event'; name: EventName; payload: unknown };
+export type WireMessage =
+  CallMessage<ApiMethod> | ResultMessage | { kind: 'event'; name: EventName; payload: unknown };

@@ -27,7 +27,7 @@ export interface Served {
 
 /** Starts the built CLI's `serve` on a private database copy (or `opts.dbFile`), on a free port (or `opts.port`:
  *  a restart on the same address); resolves with its URL. */
-export async function serve(opts: { port?: number; dbFile?: string } = {}): Promise<Served> {
+export async function serve(opts: { port?: number; dbFile?: string; args?: string[] } = {}): Promise<Served> {
   let file = opts.dbFile;
   if (!file) {
     const copy = dbCopy();
@@ -36,7 +36,7 @@ export async function serve(opts: { port?: number; dbFile?: string } = {}): Prom
   }
   const child: ChildProcess = spawn(
     process.execPath,
-    ['bin/pitwall.mjs', 'serve', '--port', String(opts.port ?? 0), '--db', file, '--json'],
+    ['bin/pitwall.mjs', 'serve', '--port', String(opts.port ?? 0), '--db', file, '--json', ...(opts.args ?? [])],
     {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -89,10 +89,10 @@ export async function shownLap(page: Page): Promise<number> {
 
 /** One `pitwall serve` and one Chromium for a describe block: started before its tests, stopped after. The
  *  returned object's fields are set once `beforeAll` has run. */
-export function servedBrowser(): { srv: Served; b: Browser } {
+export function servedBrowser(opts: { args?: () => string[] } = {}): { srv: Served; b: Browser } {
   const ctx = {} as { srv: Served; b: Browser };
   beforeAll(async () => {
-    ctx.srv = await serve();
+    ctx.srv = await serve({ args: opts.args?.() });
     ctx.b = await launchChromium();
   });
   afterAll(async () => {

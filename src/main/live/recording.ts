@@ -120,15 +120,16 @@ export function recordingSource(file: string, opts: { speed?: number } = {}): Li
         const wait = due - Date.now();
         if (wait > 1)
           await new Promise<void>((r) => {
-            const t = setTimeout(r, wait);
-            signal.addEventListener(
-              'abort',
-              () => {
-                clearTimeout(t);
-                r();
-              },
-              { once: true },
-            );
+            const onAbort = () => {
+              clearTimeout(t);
+              r();
+            };
+            // the listener goes with its timer: one per wait would pile up over a whole race
+            const t = setTimeout(() => {
+              signal.removeEventListener('abort', onAbort);
+              r();
+            }, wait);
+            signal.addEventListener('abort', onAbort, { once: true });
           });
         if (signal.aborted) return;
         sink(e);

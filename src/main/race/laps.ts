@@ -122,7 +122,9 @@ const COLUMNS = [
   'season', 'round', 'driver', 'driver_ref', 'lap_number', 'time_s', 'lap_time_s', 'stint', 'pit_out_s', 'pit_in_s',
   'compound', 'compound_name', 'tyre_life', 'track_status', 'position', 'is_accurate',
 ] as const;
-type Row = Pick<LapRow, (typeof COLUMNS)[number]>;
+/** The columns a race is built from (`buildRace`). */
+export type RaceLapInput = Pick<LapRow, (typeof COLUMNS)[number]>;
+type Row = RaceLapInput;
 
 export function isCleanLap(r: {
   track_status: string | null;
@@ -178,7 +180,8 @@ export function loadRaces(
   return races;
 }
 
-function buildRace(season: number, round: number, circuit: string, totalLaps: number, rows: Row[]): RaceLaps {
+/** A race from its lap rows (ordered by lap, then driver): what `loadRaces` builds per race, and the live feed from its laps. */
+export function buildRace(season: number, round: number, circuit: string, totalLaps: number, rows: Row[]): RaceLaps {
   const laps: RaceLap[] = rows.map((r) => {
     const fuel = fuelKg(r.lap_number, totalLaps);
     return {

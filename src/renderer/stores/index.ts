@@ -5,6 +5,7 @@ import type { ApiClient } from '../api/client.js';
 import { createAnalysisStore, type AnalysisState } from './analysis.js';
 import { createChartsStore, type ChartsState } from './charts.js';
 import { createCommentaryStore, type CommentaryState } from './commentary.js';
+import { createLiveStore, type LiveState } from './live.js';
 import { createModelsStore, type ModelsState } from './models.js';
 import { createReplayStore, type ReplayState } from './replay.js';
 import { frameScheduler, type Scheduler } from './schedule.js';
@@ -32,6 +33,8 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
     const season = replay.getState().season ?? seasons[0];
     if (season !== undefined) await replay.getState().selectSeason(season);
   });
+  // live towers arrive at most every PUSH_MS (the engine coalesces): each is applied at once, not on the next frame
+  const live = createLiveStore(api, opts.schedule ?? ((fn) => fn()));
 
   const offs = [
     client.on('replay:snapshot', (s) => replay.getState().receiveSnapshot(s)),
@@ -39,6 +42,11 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
     client.on('commentary:line', (l) => commentary.getState().add([l])),
     client.on('monitor:alert', (a) => models.getState().addAlert(a)),
     client.on('update:progress', (p) => update.getState().receive(p)),
+    client.on('live:tower', (t) => live.getState().receiveTower(t)),
+    client.on('live:status', (st) => live.getState().receiveStatus(st)),
+    client.on('live:laps', (l) => live.getState().addLaps(l)),
+    client.on('live:events', (e) => live.getState().addEvents(e)),
+    client.on('live:commentary', (l) => live.getState().addCommentary(l)),
   ];
 
   // Opening a race clears the feed and the analysis; once its replay runs (opening done, so these calls never
@@ -99,6 +107,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
     client.onConnection((state) => {
       replay.setState({ connection: state });
       if (state !== 'open') return;
+      if (wasOpen) void live.getState().resubscribe();
       const s = replay.getState();
       // the race on screen, or one picked while the engine was away (its open failed): open it on the new session
       if (wasOpen && s.season !== null && s.round !== null && (s.info || s.error || s.results)) {
@@ -121,6 +130,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
     charts,
     winprob,
     update,
+    live,
     dispose: () => offs.forEach((off) => off()),
   };
 }
@@ -142,3 +152,4 @@ export const useCharts = <T>(sel: (s: ChartsState) => T): T => useStore(useStore
 export const useChartsStore = () => useStores().charts;
 export const useWinProb = <T>(sel: (s: WinProbState) => T): T => useStore(useStores().winprob, sel);
 export const useUpdate = <T>(sel: (s: UpdateState) => T): T => useStore(useStores().update, sel);
+export const useLive = <T>(sel: (s: LiveState) => T): T => useStore(useStores().live, sel);

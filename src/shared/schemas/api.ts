@@ -40,9 +40,19 @@ export const ARGS = {
   commentarySetStyle: z.strictObject({ style }),
   tyreCurves: z.strictObject({ circuit: ident }),
   stintForecast: z.strictObject({ ...raceRef, driver: ident, lap }),
-  strategyRecommend: z.strictObject({ ...raceRef, driver: ident, lap, seeds: z.number().int().min(1).max(10_000).optional() }),
+  strategyRecommend: z.strictObject({
+    ...raceRef,
+    driver: ident,
+    lap,
+    seeds: z.number().int().min(1).max(10_000).optional(),
+  }),
   strategyPitLoss: z.strictObject({ circuit: ident }),
-  strategyRejoin: z.strictObject({ ...raceRef, driver: ident, lap, others: z.enum(['known', 'none']).optional() }),
+  strategyRejoin: z.strictObject({
+    ...raceRef,
+    driver: ident,
+    lap,
+    others: z.enum(['known', 'none']).optional(),
+  }),
   predictWinner: z.strictObject(raceRef),
   winProbability: z.strictObject(raceRef),
   modelsList: none,
@@ -52,6 +62,24 @@ export const ARGS = {
   monitorAlerts: none,
   updateRun: z.strictObject({ seasons: z.array(season).min(1).max(3).optional() }),
   updateCancel: none,
+  liveSubscribe: none,
+  liveStatus: none,
+  liveTower: none,
+  liveSetDelay: z.strictObject({ seconds: z.number().min(0).max(120) }),
+  liveLaps: z.strictObject({ driverNumber: z.number().int().min(0).max(999).optional() }),
+  liveForecast: z.strictObject({ driverNumber: z.number().int().min(0).max(999) }),
+  // a network feed, or a recording's file name inside the data directory's recordings/ folder (no paths)
+  liveStart: z.strictObject({
+    source: z.enum(['f1', 'openf1', 'recording']),
+    recording: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[\w.-]+\.jsonl$/, 'a file name ending .jsonl')
+      .optional(),
+    speed: z.number().min(0.1).max(1000).optional(),
+  }),
+  liveStop: none,
 } as const satisfies Record<ApiMethod, z.ZodType>; // covers exactly the contract's methods
 
 /** The argument type of a method taking arguments, as its schema parses it. */
@@ -115,9 +143,18 @@ export const ROLE = {
   monitorAlerts: 'viewer',
   updateRun: 'engineer', // writes the database every client reads
   updateCancel: 'engineer',
+  liveSubscribe: 'viewer',
+  liveStatus: 'viewer',
+  liveTower: 'viewer',
+  liveSetDelay: 'viewer', // the caller's own session's delay
+  liveLaps: 'viewer',
+  liveForecast: 'viewer',
+  liveStart: 'engineer', // changes what every client sees
+  liveStop: 'engineer',
 } as const satisfies Record<ApiMethod, Role>;
 
-export const mayCall = (role: Role, method: ApiMethod): boolean => role === 'engineer' || ROLE[method] === 'viewer';
+export const mayCall = (role: Role, method: ApiMethod): boolean =>
+  role === 'engineer' || ROLE[method] === 'viewer';
 
 /** The envelope of a call over the WebSocket (the arguments are then checked by the method's own schema). */
 export const CALL_ENVELOPE = z.strictObject({

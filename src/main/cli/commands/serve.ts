@@ -4,6 +4,9 @@ import type { Command, CommandContext } from '../command.js';
 import { UsageError } from '../command.js';
 import { FileSecretStore, redactor, redactStream, secretsToEnv } from '../../data/secrets.js';
 import { closeEngine, createEngine } from '../../engine/host/engine.js';
+import { openLive } from '../../live/open.js';
+import { asUsage } from './live.js';
+import { liveService } from '../../live/service.js';
 import { LOOPBACK_HOSTS } from '../../server/guard.js';
 import { lanNames } from '../../server/lan.js';
 import { Pairing } from '../../server/pairing.js';
@@ -58,6 +61,8 @@ export const command: Command = {
     { name: 'origin', type: 'string', description: 'an extra browser Origin allowed to call the API (comma-separated list)' },
     { name: 'cert', type: 'string', description: 'TLS certificate (PEM) — serve HTTPS/WSS' },
     { name: 'key', type: 'string', description: 'TLS private key (PEM), with --cert' },
+    { name: 'live', type: 'string', description: 'a live feed every client shares: f1, openf1, or a recording file' },
+    { name: 'live-speed', type: 'number', description: 'with --live FILE: replay speed (1 = as recorded)', default: 1 },
   ],
   async run(ctx) {
     const host = String(ctx.opts.host ?? '127.0.0.1');
@@ -79,6 +84,11 @@ export const command: Command = {
     redactStream(process.stdout, redact);
     redactStream(process.stderr, redact);
 
+    const liveSpec = typeof ctx.opts.live === 'string' ? ctx.opts.live : undefined;
+    const liveSpeed = Number(ctx.opts['live-speed'] ?? 1);
+    if (!(liveSpeed > 0)) throw new UsageError('--live-speed must be a positive number');
+    const live = liveSpec ? asUsage(() => openLive(liveSpec, { speed: liveSpeed })) : undefined; // fails here, before serving
+
     const progress = bootstrapProgress();
     const engine = createEngine({ db: ctx.dbFile, onProgress: progress.onProgress });
     progress.done();
@@ -94,6 +104,7 @@ export const command: Command = {
       tls,
       redact,
     });
+    if (live) void liveService(engine).start(live);
     let rl: ReturnType<typeof createInterface> | undefined;
     if (pairing) {
       await printPairing(ctx, srv, pairing, role);

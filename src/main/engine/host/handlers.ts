@@ -12,6 +12,7 @@ import { tyreHandlers } from '../../tyres/api.js';
 import { strategyHandlers } from '../../strategy/api.js';
 import { modelHandlers } from '../../models/api.js';
 import { monitoringHandlers } from '../../monitoring/api.js';
+import { liveHandlers } from '../../live/api.js';
 import { raceSessionHandlers } from './race-session.js';
 import { updateHandlers } from '../../update/api.js';
 
@@ -25,19 +26,30 @@ export const handlers = {
   ...modelHandlers,
   ...monitoringHandlers,
   ...updateHandlers,
+  ...liveHandlers,
 } satisfies Handlers<ApiMethod>;
 
-export const isApiMethod = (method: unknown): method is ApiMethod => typeof method === 'string' && Object.hasOwn(handlers, method);
+export const isApiMethod = (method: unknown): method is ApiMethod =>
+  typeof method === 'string' && Object.hasOwn(handlers, method);
 
 /**
  * Runs one API call for `session`: the method must exist, `role` must be allowed to call it, and the arguments
  * must match the method's schema (src/shared/schemas) — all checked before any handler runs. Failures are typed
  * RpcErrors (`unknown_method`, `forbidden`, `bad_request` naming each field); handlers get parsed arguments only.
  */
-export async function dispatch(session: Session, method: string, args: unknown, role: Role = 'engineer'): Promise<unknown> {
-  if (!isApiMethod(method)) throw new RpcError('unknown_method', `unknown API method "${clip(String(method), 60)}"`);
+export async function dispatch(
+  session: Session,
+  method: string,
+  args: unknown,
+  role: Role = 'engineer',
+): Promise<unknown> {
+  if (!isApiMethod(method))
+    throw new RpcError('unknown_method', `unknown API method "${clip(String(method), 60)}"`);
   if (!mayCall(role, method))
-    throw new RpcError('forbidden', `${method} needs the engineer role; this connection is paired as ${role} (pair with an engineer code)`);
+    throw new RpcError(
+      'forbidden',
+      `${method} needs the engineer role; this connection is paired as ${role} (pair with an engineer code)`,
+    );
   const parsed = parseOrThrow(ARGS[method], args, method);
   const fn = handlers[method] as (s: Session, a: unknown) => unknown;
   return await fn(session, parsed ?? undefined);

@@ -1,0 +1,135 @@
+// The Live screen's state: the shared feed's tower (pushed on every engine update, applied once per frame), its
+// connection state, this client's broadcast delay, and the laps completed so far (for the selected car's stint).
+import { createStore } from 'zustand/vanilla';
+import type { PitwallClient } from '../../shared/api.js';
+import type { CommentaryLine, RaceEvent, StintForecast } from '../../shared/domain.js';
+import type { LiveLap, LiveRow, LiveStatus, LiveTower } from '../../shared/live.js';
+import { errorText, latestPerFrame, type Scheduler } from './schedule.js';
+
+export interface LiveState {
+  subscribed: boolean;
+  status: LiveStatus | null;
+  tower: LiveTower | null;
+  laps: LiveLap[];
+  /** Race events on the live laps, newest first. */
+  events: RaceEvent[];
+  /** Commentary lines by event id. */
+  lines: Record<string, string>;
+  selected: number | null;
+  /** The tyre model's forecast of the selected car's stint, from its live laps. */
+  forecast: StintForecast | null;
+  error: string | null;
+  /** Towers applied since the screen opened (tests and benchmarks follow it). */
+  updates: number;
+  subscribe(): Promise<void>;
+  setDelay(seconds: number): Promise<void>;
+  /** Starts the shared feed (engineer role): F1 live timing, OpenF1, or a recording in the data directory. */
+  start(source: 'f1' | 'openf1' | 'recording', recording?: string): Promise<void>;
+  select(driverNumber: number | null): void;
+  receiveTower(t: LiveTower): void;
+  receiveStatus(s: LiveStatus): void;
+  addLaps(laps: LiveLap[]): void;
+  addEvents(events: RaceEvent[]): void;
+  addCommentary(lines: CommentaryLine[]): void;
+  /** After a reconnect the engine session is new: subscribe again with the same delay. */
+  resubscribe(): Promise<void>;
+}
+
+export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
+  const store = createStore<LiveState>()((set, get) => ({
+    subscribed: false,
+    status: null,
+    tower: null,
+    laps: [],
+    events: [],
+    lines: {},
+    selected: null,
+    forecast: null,
+    error: null,
+    updates: 0,
+    async subscribe() {
+      if (get().subscribed) return;
+      set({ subscribed: true });
+      try {
+        // the engine pushes the tower and the laps so far right after this answer
+        const status = await api.liveSubscribe();
+        set({ status, error: null });
+      } catch (e) {
+        set({ subscribed: false, error: errorText(e) });
+      }
+    },
+    async setDelay(seconds) {
+      set({ events: [] }); // the engine sends the events of the new moment again
+      try {
+        const status = await api.liveSetDelay({ seconds });
+        // a new delay shows an earlier or later moment: the laps are those of that moment
+        const laps = await api.liveLaps({});
+        set({ status, laps, error: null });
+      } catch (e) {
+        set({ error: errorText(e) });
+      }
+    },
+    async start(source, recording) {
+      try {
+        const status = await api.liveStart(source === 'recording' ? { source, recording } : { source });
+        set({ status, tower: null, laps: [], events: [], forecast: null, error: null });
+      } catch (e) {
+        set({ error: errorText(e) });
+      }
+    },
+    select: (selected) => {
+      set({ selected, forecast: null });
+      void refreshForecast();
+    },
+    receiveTower: (t) => applyTower(t),
+    receiveStatus: (status) => set({ status }),
+    addLaps: (laps) => {
+      // a lap pushed again (after a resubscribe, or revised) replaces the one held
+      const fresh = new Set(laps.map((l) => `${l.driverNumber}|${l.lap}`));
+      set((s) => ({ laps: [...s.laps.filter((l) => !fresh.has(`${l.driverNumber}|${l.lap}`)), ...laps] }));
+      const sel = get().selected;
+      if (sel !== null && laps.some((l) => l.driverNumber === sel)) void refreshForecast();
+    },
+    addEvents: (events) =>
+      set((s) => {
+        const ids = new Set(events.map((e) => e.id));
+        return { events: [...events].reverse().concat(s.events.filter((e) => !ids.has(e.id))).slice(0, 200) };
+      }),
+    addCommentary: (lines) => set((s) => ({ lines: { ...s.lines, ...Object.fromEntries(lines.map((l) => [l.event.id, l.text])) } })),
+    async resubscribe() {
+      const delay = get().status?.delayS ?? 0;
+      if (!get().subscribed) return;
+      set({ subscribed: false, events: [] });
+      await get().subscribe();
+      if (delay > 0) await get().setDelay(delay);
+    },
+  }));
+  let asked = 0;
+  const refreshForecast = async () => {
+    const sel = store.getState().selected;
+    if (sel === null) return;
+    const n = ++asked;
+    try {
+      const forecast = await api.liveForecast({ driverNumber: sel });
+      if (n === asked) store.setState({ forecast });
+    } catch {
+      if (n === asked) store.setState({ forecast: null });
+    }
+  };
+  // a message usually changes one car: the other rows keep their objects, so their (memo) rows do not re-render
+  let keys = new Map<number, { key: string; row: LiveRow }>();
+  const share = (tower: LiveTower): LiveTower => {
+    const next = new Map<number, { key: string; row: LiveRow }>();
+    const rows = tower.rows.map((r) => {
+      const key = JSON.stringify(r);
+      const prev = keys.get(r.driverNumber);
+      const row = prev && prev.key === key ? prev.row : r;
+      next.set(r.driverNumber, { key, row });
+      return row;
+    });
+    keys = next;
+    return { ...tower, rows };
+  };
+  const applyTower = latestPerFrame<LiveTower>((tower) => store.setState((s) => ({ tower: share(tower), updates: s.updates + 1 })), schedule);
+  return store;
+}
