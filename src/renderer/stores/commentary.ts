@@ -77,12 +77,14 @@ export function createCommentaryStore(api: PitwallClient, prefs: StylePrefs = lo
     },
     async setStyle(style) {
       const prev = get().style;
+      // the choice is kept at once (a reload during a slow call keeps it), and taken back if the engine refuses it
       set({ style });
+      prefs.save(style);
       try {
         await api.commentarySetStyle({ style });
-        prefs.save(style);
         set({ error: null });
       } catch (e) {
+        prefs.save(prev);
         set({ style: prev, error: errorText(e) });
       }
     },
