@@ -71,6 +71,7 @@ const bridge = {
   liveSetDelay: (a) => invoke('liveSetDelay', a),
   liveLaps: (a) => invoke('liveLaps', a),
   liveForecast: (a) => invoke('liveForecast', a),
+  liveCharts: () => invoke('liveCharts'),
   liveStart: (a) => invoke('liveStart', a),
   liveStop: () => invoke('liveStop'),
   on<E extends EventName>(name: E, handler: Handler<E>) {

@@ -4,13 +4,12 @@
 // follows the clock when the replay steps on. Screenshots of each chart go to test-results/e2e/charts-*.png.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
 import { lapTimeSeries, pairGap, raceTrace } from '../../src/shared/charts.js';
 import type { RaceCharts } from '../../src/shared/domain.js';
 import { openDb } from '../../src/main/data/db.js';
 import { raceChartsAt } from '../../src/main/replay/charts.js';
 import { loadRace } from '../../src/main/replay/race.js';
-import { CHROMIUM, servedBrowser, shot, shownLap } from './harness.js';
+import { CHROMIUM, hoverLap, servedBrowser, shot, shownLap } from './harness.js';
 
 const hasChromium = existsSync(CHROMIUM);
 
@@ -23,30 +22,6 @@ function engineAt(dbFile: string, n: number): RaceCharts {
   } finally {
     db.close();
   }
-}
-
-/** Hovers the chart at lap `lap` (x axis 0 … `maxLap` across the grid) until its tooltip shows that lap. */
-async function hoverLap(
-  page: Page,
-  chart: Locator,
-  tip: string,
-  lap: number,
-  maxLap: number,
-): Promise<Locator> {
-  const grid = await chart.locator('.recharts-cartesian-grid').boundingBox();
-  if (!grid) throw new Error('no chart grid');
-  const tooltip = page.getByTestId(tip);
-  for (const dx of [0, -0.3, 0.3, -0.6, 0.6]) {
-    const x = grid.x + ((lap + dx) / maxLap) * grid.width;
-    await page.mouse.move(x, grid.y + grid.height * 0.6);
-    try {
-      await expect.poll(() => tooltip.getAttribute('data-lap'), { timeout: 1500 }).toBe(String(lap));
-      return tooltip;
-    } catch {
-      /* a neighbouring lap: nudge */
-    }
-  }
-  throw new Error(`the ${tip} tooltip never showed lap ${lap}`);
 }
 
 describe.skipIf(!hasChromium)('the strategist charts in Chromium (pitwall serve)', () => {

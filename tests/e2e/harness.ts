@@ -4,8 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { launchChromium, type Chromium as Browser } from '../../scripts/chromium.mjs';
 import { dbCopy } from '../helpers/db.js';
 import { PROJECT_ROOT } from '../helpers/data.js';
@@ -100,4 +100,28 @@ export function servedBrowser(opts: { args?: () => string[] } = {}): { srv: Serv
     await ctx.srv?.stop();
   });
   return ctx;
+}
+
+/** Hovers the chart at lap `lap` (x axis 0 … `maxLap` across the grid) until its tooltip shows that lap. */
+export async function hoverLap(
+  page: Page,
+  chart: Locator,
+  tip: string,
+  lap: number,
+  maxLap: number,
+): Promise<Locator> {
+  const grid = await chart.locator('.recharts-cartesian-grid').boundingBox();
+  if (!grid) throw new Error('no chart grid');
+  const tooltip = page.getByTestId(tip);
+  for (const dx of [0, -0.3, 0.3, -0.6, 0.6]) {
+    const x = grid.x + ((lap + dx) / maxLap) * grid.width;
+    await page.mouse.move(x, grid.y + grid.height * 0.6);
+    try {
+      await expect.poll(() => tooltip.getAttribute('data-lap'), { timeout: 1500 }).toBe(String(lap));
+      return tooltip;
+    } catch {
+      /* a neighbouring lap: nudge */
+    }
+  }
+  throw new Error(`the ${tip} tooltip never showed lap ${lap}`);
 }

@@ -75,6 +75,39 @@ describe('the live service', () => {
     live.release();
   });
 
+  it('a delayed client’s charts hold only the laps completed by its delayed moment; a live client’s hold more', async () => {
+    const engine = new Engine(null as never, ':memory:');
+    const live = new LiveService();
+    const now = client(engine);
+    const late = client(engine);
+    live.subscribe(now.session);
+    live.subscribe(late.session);
+    live.setDelay(late.session, 2);
+    void live.start(recordingSource(file, { speed: 200 }));
+    await new Promise((r) => setTimeout(r, 6000));
+    const tower = live.tower(late.session)!;
+    const lateCharts = live.charts(late.session)!;
+    const nowCharts = live.charts(now.session)!;
+    const all = live.lapsFor(now.session);
+    live.release();
+    const moment = tower.offsetMs! / 1000;
+    expect(lateCharts.asOf).toBe(moment);
+    const timeOf = new Map(all.map((l) => [`${(l.code ?? '').toLowerCase()}|${l.lap}`, l.timeS]));
+    const lateLaps = lateCharts.drivers.flatMap((d) => d.laps.map((l) => `${d.driver}|${l.lap}`));
+    expect(lateLaps.length).toBeGreaterThan(20);
+    for (const k of lateLaps) expect(timeOf.get(k), k).toBeLessThanOrEqual(moment);
+    // the feed had moved on: laps completed after the delayed moment exist, and only the live client's charts show them
+    const after = all.filter((l) => l.timeS > moment);
+    expect(after.length).toBeGreaterThan(0);
+    const nowLaps = new Set(nowCharts.drivers.flatMap((d) => d.laps.map((l) => `${d.driver}|${l.lap}`)));
+    for (const l of after) expect(nowLaps.has(`${(l.code ?? '').toLowerCase()}|${l.lap}`)).toBe(true);
+    expect(lateCharts.leaderLaps).toBeLessThan(nowCharts.leaderLaps);
+    // stints and stops also end by the delayed moment
+    const lastLap = new Map(lateCharts.drivers.map((d) => [d.driver, d.laps.at(-1)?.lap ?? 0]));
+    for (const st of lateCharts.stints) expect(st.toLap).toBeLessThanOrEqual(lastLap.get(st.driver)!);
+    for (const st of lateCharts.stops) expect(st.lap).toBeLessThanOrEqual(lastLap.get(st.driver)!);
+  });
+
   it('a SessionInfo with a new Name starts a new session: the old cars go, the new session shows', async () => {
     const engine = new Engine(null as never, ':memory:');
     const live = new LiveService();

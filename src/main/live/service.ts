@@ -2,12 +2,13 @@
 // Each merged message marks the tower dirty; the tower is rebuilt and pushed at most every PUSH_MS (a burst of
 // messages becomes one push, a lone message is pushed at once). Each client session has its own broadcast delay
 // (0–120 s): it is shown the tower, race control and laps as they were that long ago, from a short history.
-import type { CommentaryLine, RaceEvent, StintForecast } from '../../shared/domain.js';
+import type { CommentaryLine, RaceCharts, RaceEvent, StintForecast } from '../../shared/domain.js';
 import type { LiveConnectionState, LiveLap, LiveStatus, LiveTower } from '../../shared/live.js';
 import { MAX_DELAY_S } from '../../shared/live.js';
 import { serviceKey } from '../engine/kernel/services.js';
 import { sessionKey, type Engine, type Session } from '../engine/kernel/session.js';
 import type { LiveConnection, LiveEvent, LiveSource } from './feed.js';
+import { liveRaceCharts } from './charts.js';
 import { liveStintForecast } from './downstream.js';
 import { openDeriver, type DeriverHandle } from './derive-thread.js';
 import { LiveTiming } from './live-timing.js';
@@ -56,6 +57,8 @@ export class LiveService {
   private deriveAgain = false;
   /** Bumped by a new feed or session: a derivation of the state before it is dropped. */
   private generation = 0;
+  /** The last charts built, for the laps derived then and the number of them visible (clients at one delay share). */
+  private chartsMemo: { laps: LiveLap[]; visible: number; charts: RaceCharts | null } | null = null;
 
   /** Starts `source` (stopping the one before); resolves when it ends. */
   start(source: LiveSource): Promise<void> {
@@ -297,6 +300,18 @@ export class LiveService {
   /** The tyre model's forecast of a car's current stint, from the laps this session may see. */
   forecast(session: Session, driverNumber: number): Promise<StintForecast | null> {
     return liveStintForecast(this.lapsFor(session), this.tower(session)?.totalLaps ?? null, driverNumber);
+  }
+
+  /** The strategist charts of the laps this session may see, as of the moment it is shown (its delay applied). */
+  charts(session: Session): RaceCharts | null {
+    const tower = this.tower(session);
+    const visible = this.visibleLaps(tower);
+    const m = this.chartsMemo;
+    if (m && m.laps === this.laps && m.visible === visible && m.charts && tower?.offsetMs != null)
+      return { ...m.charts, asOf: tower.offsetMs / 1000 }; // no lap completed between: the same series
+    const charts = liveRaceCharts(this.laps.slice(0, visible), tower);
+    this.chartsMemo = { laps: this.laps, visible, charts };
+    return charts;
   }
 
   release(): void {

@@ -25,6 +25,8 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
   const analysis = createAnalysisStore(api, opts.strategyGapMs);
   const models = createModelsStore(api);
   const charts = createChartsStore(() => api.replayCharts());
+  // the same charts on the live feed, as of this client's delayed moment
+  const liveCharts = createChartsStore(() => api.liveCharts());
   const winprob = createWinProbStore(api);
   // after an update, the picker lists the new seasons and the shown season's new races
   const update = createUpdateStore(api, async () => {
@@ -101,6 +103,11 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
     }),
   );
 
+  // the live charts move on when laps are handed on (as the delay allows), the delay changes or a new feed starts
+  offs.push(
+    live.subscribe((s) => liveCharts.getState().progress(`${s.status?.source ?? ''}|${s.status?.delayS ?? 0}|${s.laps.length}`)),
+  );
+
   // After a WebSocket reconnect the engine session is new: reopen the race where it was.
   let wasOpen = false;
   offs.push(
@@ -128,6 +135,7 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
     analysis,
     models,
     charts,
+    liveCharts,
     winprob,
     update,
     live,
@@ -137,6 +145,8 @@ export function createStores(client: ApiClient, opts: StoreOptions = {}) {
 export type Stores = ReturnType<typeof createStores>;
 
 export const StoresContext = createContext<Stores | null>(null);
+/** The charts store the chart views below it use (the Live screen's); without one, the replay's. */
+export const ChartsStoreContext = createContext<Stores['charts'] | null>(null);
 
 function useStores(): Stores {
   const s = useContext(StoresContext);
@@ -147,9 +157,14 @@ export const useReplay = <T>(sel: (s: ReplayState) => T): T => useStore(useStore
 export const useCommentary = <T>(sel: (s: CommentaryState) => T): T => useStore(useStores().commentary, sel);
 export const useAnalysis = <T>(sel: (s: AnalysisState) => T): T => useStore(useStores().analysis, sel);
 export const useModels = <T>(sel: (s: ModelsState) => T): T => useStore(useStores().models, sel);
-export const useCharts = <T>(sel: (s: ChartsState) => T): T => useStore(useStores().charts, sel);
-/** The charts store's actions, for views that call them outside a render. */
-export const useChartsStore = () => useStores().charts;
+/** The charts store's actions, for views that call them outside a render (the live one under ChartsStoreContext). */
+export const useChartsStore = (): Stores['charts'] => {
+  const own = useContext(ChartsStoreContext);
+  const stores = useStores();
+  return own ?? stores.charts;
+};
+export const useLiveChartsStore = (): Stores['charts'] => useStores().liveCharts;
+export const useCharts = <T>(sel: (s: ChartsState) => T): T => useStore(useChartsStore(), sel);
 export const useWinProb = <T>(sel: (s: WinProbState) => T): T => useStore(useStores().winprob, sel);
 export const useUpdate = <T>(sel: (s: UpdateState) => T): T => useStore(useStores().update, sel);
 export const useLive = <T>(sel: (s: LiveState) => T): T => useStore(useStores().live, sel);

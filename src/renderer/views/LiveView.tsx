@@ -1,9 +1,11 @@
 // The Live screen: the shared feed's tower (every push), sector and mini-sector colours, race control, the track
-// status banner, weather, lap count and the session clock, and this screen's broadcast delay.
+// status banner, weather, lap count and the session clock, and this screen's broadcast delay; or the strategist
+// charts of the live laps (at the same delay).
 import { memo, useEffect, useState } from 'react';
 import type { BestFlag, LiveRow, LiveStatus, LiveTower, SegmentState } from '../../shared/live.js';
 import { MAX_DELAY_S } from '../../shared/live.js';
 import { useLive } from '../stores/index.js';
+import { LiveCharts } from './charts/LiveCharts.js';
 import { Empty } from './Empty.js';
 import { COMPOUND_COLOR, DASH, lapTime, sector, teamColor, TRACK_LABEL } from './format.js';
 import type { Compound, RaceEvent } from '../../shared/domain.js';
@@ -119,7 +121,30 @@ const EVENT_TEXT: Record<RaceEvent['type'], string> = {
 };
 const describe = (e: RaceEvent): string => `${EVENT_TEXT[e.type]}${e.code ? ` · ${e.code}` : ''}${e.otherCode ? ` on ${e.otherCode}` : ''}`;
 
+/** Timing (the tower) or the strategist charts of the live laps. */
 export function LiveView() {
+  const [mode, setMode] = useState<'timing' | 'charts'>('timing');
+  const subscribe = useLive((s) => s.subscribe);
+  useEffect(() => void subscribe(), [subscribe]);
+  const tabs = (
+    <nav className="live-modes" role="tablist" aria-label="Live screen">
+      {(['timing', 'charts'] as const).map((m) => (
+        <button key={m} role="tab" aria-selected={mode === m} className={mode === m ? 'on' : ''} onClick={() => setMode(m)}>
+          {m === 'timing' ? 'Timing' : 'Live charts'}
+        </button>
+      ))}
+      {mode === 'charts' ? <DelaySetting /> : null}
+    </nav>
+  );
+  return (
+    <>
+      {tabs}
+      {mode === 'charts' ? <LiveCharts /> : <LiveTiming />}
+    </>
+  );
+}
+
+function LiveTiming() {
   const subscribe = useLive((s) => s.subscribe);
   const tower = useLive((s) => s.tower);
   const status = useLive((s) => s.status);

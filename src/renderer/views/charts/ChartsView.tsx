@@ -1,6 +1,6 @@
 // The Charts tab: race trace, gap between two cars, lap times of one car, the field's stints — all at the replay
 // clock (the store fetches `replayCharts` as cars complete laps). The charts themselves take a RaceCharts and
-// draw it, so a live feed can drive them the same way.
+// draw it; the Live screen shows the same view over its own store (`liveCharts`, at its broadcast delay).
 import { useEffect, useMemo, type ReactNode } from 'react';
 import type { RaceCharts } from '../../../shared/domain.js';
 import type { ChartsTab } from '../../stores/charts.js';
@@ -208,7 +208,8 @@ function LapsPanel({ data, driver }: { data: RaceCharts; driver: string }) {
   );
 }
 
-export function ChartsView() {
+/** `live`: the data is the live feed's (ChartsStoreContext gives its store), not the open replay's. */
+export function ChartsView({ live = false }: { live?: boolean }) {
   const store = useChartsStore();
   const data = useCharts((s) => s.data);
   const error = useCharts((s) => s.error);
@@ -216,19 +217,22 @@ export function ChartsView() {
   const pair = useCharts((s) => s.pair);
   const lapDriver = useCharts((s) => s.lapDriver);
   const info = useReplay((s) => s.info);
-  const selected = useReplay((s) => s.selectedDriver);
+  const replaySelected = useReplay((s) => s.selectedDriver);
+  const selected = live ? null : replaySelected;
   useEffect(() => {
     store.getState().setActive(true);
     return () => store.getState().setActive(false);
   }, [store]);
-  const current = data && info && data.season === info.season && data.round === info.round ? data : null;
+  const current = live ? data : data && info && data.season === info.season && data.round === info.round ? data : null;
   const order = useMemo(() => (current ? runningOrder(current) : []), [current]);
   if (!current || !order.length) {
     return (
       <div className="charts-view empty" data-testid="charts-empty">
         {error
           ? `Charts unavailable: ${error}`
-          : info
+          : live
+            ? 'No laps completed yet — the charts fill as the live laps come in (at this screen’s broadcast delay).'
+            : info
             ? 'No laps completed yet — the charts fill as the replay runs.'
             : 'Open a race to see its charts.'}
       </div>
