@@ -428,6 +428,7 @@ export interface UpdateProgressEvent {
 export interface UpdateSummary {
   source: string;
   seasons: number[];
+  /** Races written with results. */
   races: number;
   results: number;
   qualifying: number;

@@ -1,6 +1,7 @@
 // `pitwall update`: pulls the races a database lacks from a remote source, one race per transaction (an interrupted
 // run leaves whole races only and a re-run resumes), then joins outcomes and materializes the feature store.
 import { dirname, join } from 'node:path';
+import type { UpdateSummary } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
 import { DataError } from '../data/errors.js';
 import { HttpClient, SourceError, type HttpClientOptions, type RateLimit } from './http.js';
@@ -38,18 +39,8 @@ export interface UpdateOptions {
   now?: number;
 }
 
-export interface UpdateReport {
-  source: string;
-  seasons: number[];
-  /** Races written with results. */
-  races: number;
-  results: number;
-  qualifying: number;
-  pit_stops: number;
-  laps: number;
-  requests: number;
-  cached: number;
-}
+/** What an update wrote: the shared summary before its outcome join. */
+export type UpdateReport = Omit<UpdateSummary, 'joined'>;
 
 export const cacheDirFor = (dbFile: string, source: string): string => join(dirname(dbFile), 'cache', 'http', source);
 

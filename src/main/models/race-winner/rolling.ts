@@ -20,14 +20,8 @@ export function weekendDataset(db: Db, from: number, to: number): WinnerData {
 }
 
 type Scores = Omit<WinnerMetrics, 'races'>;
-export interface RollingSeason {
+export interface RollingSeason extends WinnerMetrics {
   season: number;
-  races: number;
-  top1: number;
-  top3: number;
-  logloss: number;
-  ece: number;
-  brier: number;
   train_seasons: [number, number];
   chosen: { feature_set: string; linear_l2: number; decay: number; rounds: number; w_linear: number; pole: number; inner_folds: number[] };
   baselines: { pole_sitter: Scores; logistic_regression: Scores };
