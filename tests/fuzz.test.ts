@@ -53,6 +53,7 @@ const VALID: Record<string, unknown> = {
   liveSetDelay: { seconds: 5 },
   liveLaps: {},
   liveForecast: { driverNumber: 1 },
+  liveRejoin: { driverNumber: 1 },
   liveStart: { source: 'recording', recording: 'missing.jsonl' },
   liveStop: undefined,
 };

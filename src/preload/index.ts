@@ -71,6 +71,7 @@ const bridge = {
   liveSetDelay: (a) => invoke('liveSetDelay', a),
   liveLaps: (a) => invoke('liveLaps', a),
   liveForecast: (a) => invoke('liveForecast', a),
+  liveRejoin: (a) => invoke('liveRejoin', a),
   liveStart: (a) => invoke('liveStart', a),
   liveStop: () => invoke('liveStop'),
   on<E extends EventName>(name: E, handler: Handler<E>) {

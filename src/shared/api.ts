@@ -81,6 +81,8 @@ export interface PitwallApi {
   liveLaps(args: ArgsOf<'liveLaps'>): LiveLap[];
   /** The tyre model's forecast of a car's current stint from its live laps (this client's delay applied). */
   liveForecast(args: ArgsOf<'liveForecast'>): StintForecast | null;
+  /** "If boxed now": the car's rejoin and undercut threats from the live laps this client sees (its delay applied). */
+  liveRejoin(args: ArgsOf<'liveRejoin'>): RejoinPrediction | null;
   /** Starts the shared feed (every client sees it): a network source or a recording in the data directory. */
   liveStart(args: ArgsOf<'liveStart'>): LiveStatus;
   liveStop(): LiveStatus;
@@ -155,6 +157,7 @@ export const API_METHODS = [
   'liveSetDelay',
   'liveLaps',
   'liveForecast',
+  'liveRejoin',
   'liveStart',
   'liveStop',
 ] as const satisfies readonly ApiMethod[];

@@ -68,7 +68,15 @@ export interface LiveTower {
   offsetMs: number | null;
   /** Sequence number of the last message merged (the bench and tests follow updates with it). */
   seq: number;
-  session: { name: string | null; type: string | null; meeting: string | null; key: number | null } | null;
+  session: {
+    name: string | null;
+    type: string | null;
+    meeting: string | null;
+    key: number | null;
+    /** The season (StartDate's year) and the circuit's short name (Meeting.Circuit.ShortName), when the feed says. */
+    season?: number | null;
+    circuit?: string | null;
+  } | null;
   /** The race's lap count (LapCount), or the leader's laps outside races. */
   lap: number | null;
   totalLaps: number | null;

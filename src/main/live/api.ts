@@ -8,7 +8,7 @@ import { liveService } from './service.js';
 /** Where recordings live (`pitwall live record` writes here by default; `liveStart` reads only here). */
 export const recordingsDir = (): string => join(dataDir(), 'recordings');
 
-export const liveHandlers: Handlers<'liveSubscribe' | 'liveStatus' | 'liveTower' | 'liveSetDelay' | 'liveLaps' | 'liveStart' | 'liveStop' | 'liveForecast'> = {
+export const liveHandlers: Handlers<'liveSubscribe' | 'liveStatus' | 'liveTower' | 'liveSetDelay' | 'liveLaps' | 'liveStart' | 'liveStop' | 'liveForecast' | 'liveRejoin'> = {
   liveSubscribe: (s) => liveService(s.engine).subscribe(s),
   liveStatus: (s) => liveService(s.engine).status(s),
   liveTower: (s) => liveService(s.engine).tower(s),
@@ -22,6 +22,7 @@ export const liveHandlers: Handlers<'liveSubscribe' | 'liveStatus' | 'liveTower'
     return live.status(s);
   },
   liveForecast: (s, args) => liveService(s.engine).forecast(s, args.driverNumber),
+  liveRejoin: (s, args) => liveService(s.engine).rejoin(s, args.driverNumber),
   liveStop: (s) => {
     const live = liveService(s.engine);
     live.stop();

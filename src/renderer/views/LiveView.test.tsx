@@ -38,6 +38,12 @@ function mount() {
     liveSetDelay: ({ seconds }: { seconds: number }) => status({ delayS: (delay = seconds) }),
     liveLaps: () => [],
     liveForecast: () => null,
+    liveRejoin: ({ driverNumber }: { driverNumber: number }) =>
+      driverNumber !== 1 ? null : {
+        season: 2024, round: 1, driver: 'VER', lap: 11, position: 2, probabilities: { '1': 0.3, '2': 0.7 }, gapAhead: 1.8, gapBehind: 3.2, carAhead: 'LEC', carBehind: 'RUS',
+        gapAheadRange: null, gapBehindRange: null, pitLoss: { p10: 21.5, p50: 22.4, p90: 23.9 }, current: 1,
+        threats: [{ rival: 'LEC', side: 'behind', gap: 1.5, freshGain: 1.2, probability: 0.64, flag: 'undercut' }],
+      },
   });
   const stores = createStores(client, { schedule: immediate });
   render(
@@ -75,6 +81,22 @@ describe('the Live screen', () => {
     expect(screen.getByTestId('live-banner').getAttribute('data-state')).toBe('sc');
     expect(screen.getByTestId('live-tower').getAttribute('data-seq')).toBe('2');
     expect(screen.getAllByTestId('live-row').map((r) => r.getAttribute('data-driver'))).toEqual(['LEC', 'VER']);
+  });
+
+  it('shows "if boxed now" for the selected car: its rejoin and the undercut threat, asked of the engine for that car', async () => {
+    const { client } = mount();
+    await waitFor(() => expect(client.calls.some((c) => c.method === 'liveSubscribe')).toBe(true));
+    act(() => client.emit('live:tower', tower(1)));
+    expect(screen.queryByTestId('live-rejoin')).toBeNull();
+    fireEvent.click(screen.getAllByTestId('live-row')[0]!);
+    await waitFor(() => expect(screen.getByTestId('live-rejoin').getAttribute('data-position')).toBe('2'));
+    expect(client.calls.filter((c) => c.method === 'liveRejoin').map((c) => c.args)).toContainEqual({ driverNumber: 1 });
+    const panel = screen.getByTestId('live-rejoin');
+    expect(panel.textContent).toContain('If VER boxes at the end of lap 11');
+    expect(panel.textContent).toContain('Box now → P2, 1.8 s behind LEC (P1 30 %, P2 70 %)');
+    expect(screen.getByTestId('live-threat').textContent).toContain('Undercut threat from LEC: 64 %');
+    fireEvent.click(screen.getAllByTestId('live-row')[1]!); // LEC: no answer
+    await waitFor(() => expect(screen.queryByTestId('live-rejoin')).toBeNull());
   });
 
   it('shows the connection and the delay in the header, and sends the delay to the engine', async () => {

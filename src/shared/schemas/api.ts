@@ -68,6 +68,7 @@ export const ARGS = {
   liveSetDelay: z.strictObject({ seconds: z.number().min(0).max(120) }),
   liveLaps: z.strictObject({ driverNumber: z.number().int().min(0).max(999).optional() }),
   liveForecast: z.strictObject({ driverNumber: z.number().int().min(0).max(999) }),
+  liveRejoin: z.strictObject({ driverNumber: z.number().int().min(0).max(999) }),
   // a network feed, or a recording's file name inside the data directory's recordings/ folder (no paths)
   liveStart: z.strictObject({
     source: z.enum(['f1', 'openf1', 'recording']),
@@ -149,6 +150,7 @@ export const ROLE = {
   liveSetDelay: 'viewer', // the caller's own session's delay
   liveLaps: 'viewer',
   liveForecast: 'viewer',
+  liveRejoin: 'viewer',
   liveStart: 'engineer', // changes what every client sees
   liveStop: 'engineer',
 } as const satisfies Record<ApiMethod, Role>;
