@@ -54,6 +54,8 @@ const VALID: Record<string, unknown> = {
   liveLaps: {},
   liveForecast: { driverNumber: 1 },
   liveRejoin: { driverNumber: 1 },
+  liveTokens: undefined,
+  liveSetToken: { name: 'openf1Token', value: '' },
   liveStart: { source: 'recording', recording: 'missing.jsonl' },
   liveStop: undefined,
 };

@@ -122,3 +122,8 @@ export interface LiveLap {
 }
 
 export const MAX_DELAY_S = 120;
+
+/** The live feeds' tokens the Settings dialog stores (data/secrets.ts names). */
+export type LiveTokenName = 'f1LiveToken' | 'openf1Token';
+/** Whether each token is set; the values never leave the engine. */
+export type LiveTokens = Record<LiveTokenName, boolean>;

@@ -3,7 +3,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { PitwallClient } from '../../shared/api.js';
 import type { CommentaryLine, RaceEvent, RejoinPrediction, StintForecast } from '../../shared/domain.js';
-import type { LiveLap, LiveRow, LiveStatus, LiveTower } from '../../shared/live.js';
+import type { LiveLap, LiveRow, LiveStatus, LiveTokenName, LiveTokens, LiveTower } from '../../shared/live.js';
 import { errorText, latestPerFrame, type Scheduler } from './schedule.js';
 
 export interface LiveState {
@@ -21,6 +21,12 @@ export interface LiveState {
   /** "If boxed now" for the selected car: its rejoin and undercut threats, from the laps this client sees. */
   rejoin: RejoinPrediction | null;
   error: string | null;
+  /** Whether the F1 TV and OpenF1 tokens are set (engineer role; the values never come back). */
+  tokens: LiveTokens | null;
+  tokensError: string | null;
+  loadTokens(): Promise<void>;
+  /** Stores a token once (an empty value removes it). */
+  setToken(name: LiveTokenName, value: string): Promise<void>;
   /** Towers applied since the screen opened (tests and benchmarks follow it). */
   updates: number;
   subscribe(): Promise<void>;
@@ -49,7 +55,23 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
     forecast: null,
     rejoin: null,
     error: null,
+    tokens: null,
+    tokensError: null,
     updates: 0,
+    async loadTokens() {
+      try {
+        set({ tokens: await api.liveTokens(), tokensError: null });
+      } catch (e) {
+        set({ tokens: null, tokensError: errorText(e) });
+      }
+    },
+    async setToken(name, value) {
+      try {
+        set({ tokens: await api.liveSetToken({ name, value }), tokensError: null });
+      } catch (e) {
+        set({ tokensError: errorText(e) });
+      }
+    },
     async subscribe() {
       if (get().subscribed) return;
       set({ subscribed: true });

@@ -33,11 +33,14 @@ const status = (s: Partial<LiveStatus> = {}): LiveStatus => ({ connection: 'live
 
 function mount() {
   let delay = 0;
+  const tokens = { f1LiveToken: false, openf1Token: true };
   const client = fakeClient({
     liveSubscribe: () => status(),
     liveSetDelay: ({ seconds }: { seconds: number }) => status({ delayS: (delay = seconds) }),
     liveLaps: () => [],
     liveForecast: () => null,
+    liveTokens: () => ({ ...tokens }),
+    liveSetToken: ({ name, value }: { name: 'f1LiveToken' | 'openf1Token'; value: string }) => ((tokens[name] = value !== ''), { ...tokens }),
     liveRejoin: ({ driverNumber }: { driverNumber: number }) =>
       driverNumber !== 1 ? null : {
         season: 2024, round: 1, driver: 'VER', lap: 11, position: 2, probabilities: { '1': 0.3, '2': 0.7 }, gapAhead: 1.8, gapBehind: 3.2, carAhead: 'LEC', carBehind: 'RUS',
@@ -97,6 +100,22 @@ describe('the Live screen', () => {
     expect(screen.getByTestId('live-threat').textContent).toContain('Undercut threat from LEC: 64 %');
     fireEvent.click(screen.getAllByTestId('live-row')[1]!); // LEC: no answer
     await waitFor(() => expect(screen.queryByTestId('live-rejoin')).toBeNull());
+  });
+
+  it('the tokens dialog sends a token once, clears the field and shows only whether each is set', async () => {
+    const { client } = mount();
+    fireEvent.click(screen.getByText('Tokens…'));
+    await waitFor(() => expect(screen.getByTestId('token-openf1Token').getAttribute('data-set')).toBe('true'));
+    const f1 = screen.getByTestId('token-f1LiveToken');
+    expect(f1.getAttribute('data-set')).toBe('false');
+    const input = f1.querySelector('input')!;
+    expect(input.type).toBe('password');
+    fireEvent.change(input, { target: { value: 'my-f1tv-token-value' } });
+    fireEvent.click(f1.querySelector('button')!);
+    await waitFor(() => expect(screen.getByTestId('token-f1LiveToken').getAttribute('data-set')).toBe('true'));
+    expect(client.calls.filter((c) => c.method === 'liveSetToken').map((c) => c.args)).toEqual([{ name: 'f1LiveToken', value: 'my-f1tv-token-value' }]);
+    expect((screen.getByTestId('token-f1LiveToken').querySelector('input') as HTMLInputElement).value).toBe('');
+    expect(screen.getByTestId('live-tokens').textContent).not.toContain('my-f1tv-token-value');
   });
 
   it('shows the connection and the delay in the header, and sends the delay to the engine', async () => {

@@ -8,6 +8,7 @@ import { Empty } from './Empty.js';
 import { COMPOUND_COLOR, DASH, lapTime, sector, teamColor, TRACK_LABEL } from './format.js';
 import type { Compound, RaceEvent, RejoinPrediction } from '../../shared/domain.js';
 import { rejoinLine, share } from './rejoin.js';
+import { LiveTokens } from './LiveTokens.js';
 
 const flagClass = (f: BestFlag): string => (f === 'overall' ? 'purple' : f === 'personal' ? 'green' : '');
 const SEG_CLASS: Record<SegmentState, string> = { none: 'seg-none', slower: 'seg-yellow', personal: 'seg-green', overall: 'seg-purple', pit: 'seg-pit' };
@@ -99,12 +100,15 @@ function DelaySetting() {
   );
 }
 
-/** Starting the shared feed: what every screen then shows (tokens: `pitwall secrets set f1LiveToken|openf1Token`). */
+/** Starting the shared feed: what every screen then shows (tokens: the Settings dialog, or `pitwall secrets set`). */
 function StartFeed() {
   const start = useLive((s) => s.start);
   const [file, setFile] = useState('');
+  const [settings, setSettings] = useState(false);
   return (
     <div className="live-start" data-testid="live-start">
+      <button onClick={() => setSettings(true)}>Tokens…</button>
+      {settings ? <LiveTokens onClose={() => setSettings(false)} /> : null}
       <button onClick={() => void start('f1')}>F1 live timing</button>
       <button onClick={() => void start('openf1')}>OpenF1</button>
       <input placeholder="recording.jsonl (in the data folder’s recordings/)" value={file} onChange={(e) => setFile(e.target.value)} />
