@@ -54,6 +54,9 @@ const VALID: Record<string, unknown> = {
   liveLaps: {},
   liveForecast: { driverNumber: 1 },
   liveCharts: undefined,
+  liveRejoin: { driverNumber: 1 },
+  liveTokens: undefined,
+  liveSetToken: { name: 'openf1Token', value: '' },
   liveStart: { source: 'recording', recording: 'missing.jsonl' },
   liveStop: undefined,
 };

@@ -72,6 +72,9 @@ const bridge = {
   liveLaps: (a) => invoke('liveLaps', a),
   liveForecast: (a) => invoke('liveForecast', a),
   liveCharts: () => invoke('liveCharts'),
+  liveRejoin: (a) => invoke('liveRejoin', a),
+  liveTokens: () => invoke('liveTokens'),
+  liveSetToken: (a) => invoke('liveSetToken', a),
   liveStart: (a) => invoke('liveStart', a),
   liveStop: () => invoke('liveStop'),
   on<E extends EventName>(name: E, handler: Handler<E>) {

@@ -22,7 +22,7 @@ import type {
   WinnerPrediction,
   WinProbabilityTrace,
 } from './domain.js';
-import type { LiveLap, LiveStatus, LiveTower } from './live.js';
+import type { LiveLap, LiveStatus, LiveTokens, LiveTower } from './live.js';
 import type { CallMessage, ResultMessage } from './rpc.js';
 import type { ArgsOf } from './schemas/api.js';
 
@@ -83,6 +83,12 @@ export interface PitwallApi {
   liveForecast(args: ArgsOf<'liveForecast'>): StintForecast | null;
   /** The strategist charts of the live laps as of the moment this client is shown (its delay applied). */
   liveCharts(): RaceCharts | null;
+  /** "If boxed now": the car's rejoin and undercut threats from the live laps this client sees (its delay applied). */
+  liveRejoin(args: ArgsOf<'liveRejoin'>): RejoinPrediction | null;
+  /** Whether the F1 TV and OpenF1 tokens are set (never their values). */
+  liveTokens(): LiveTokens;
+  /** Stores a token (an empty value removes it); answers whether each is set, never a value. */
+  liveSetToken(args: ArgsOf<'liveSetToken'>): LiveTokens;
   /** Starts the shared feed (every client sees it): a network source or a recording in the data directory. */
   liveStart(args: ArgsOf<'liveStart'>): LiveStatus;
   liveStop(): LiveStatus;
@@ -158,6 +164,9 @@ export const API_METHODS = [
   'liveLaps',
   'liveForecast',
   'liveCharts',
+  'liveRejoin',
+  'liveTokens',
+  'liveSetToken',
   'liveStart',
   'liveStop',
 ] as const satisfies readonly ApiMethod[];

@@ -68,7 +68,15 @@ export interface LiveTower {
   offsetMs: number | null;
   /** Sequence number of the last message merged (the bench and tests follow updates with it). */
   seq: number;
-  session: { name: string | null; type: string | null; meeting: string | null; key: number | null } | null;
+  session: {
+    name: string | null;
+    type: string | null;
+    meeting: string | null;
+    key: number | null;
+    /** The season (StartDate's year) and the circuit's short name (Meeting.Circuit.ShortName), when the feed says. */
+    season?: number | null;
+    circuit?: string | null;
+  } | null;
   /** The race's lap count (LapCount), or the leader's laps outside races. */
   lap: number | null;
   totalLaps: number | null;
@@ -114,3 +122,8 @@ export interface LiveLap {
 }
 
 export const MAX_DELAY_S = 120;
+
+/** The live feeds' tokens the Settings dialog stores (data/secrets.ts names). */
+export type LiveTokenName = 'f1LiveToken' | 'openf1Token';
+/** Whether each token is set; the values never leave the engine. */
+export type LiveTokens = Record<LiveTokenName, boolean>;

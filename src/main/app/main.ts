@@ -8,6 +8,7 @@ import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { API_METHODS } from '../../shared/api.js';
 import { toIpcError } from '../../shared/rpc.js';
+import { ARGS } from '../../shared/schemas/api.js';
 import { deepLinkQuery, queryString } from './args.js';
 import { electron as e, type BrowserWindow } from './electron.js';
 import { createEngineClient, type EngineClient } from './engine-client.js';
@@ -97,7 +98,7 @@ function forkEngine(): EngineChild {
       execPath: node,
       stdio: 'inherit',
       serialization: 'advanced',
-      env: { ...process.env, ...secretsForEngine() },
+      env: { ...process.env, ...secretsForEngine(), PITWALL_SECRET_STORE: 'app' },
     });
     return {
       send: (m) => void c.send(m),
@@ -108,7 +109,7 @@ function forkEngine(): EngineChild {
   const u = utilityProcess.fork(entry, [], {
     serviceName: 'PitWall engine',
     stdio: 'inherit',
-    env: { ...process.env, ...packagedEnv, ...secretsForEngine() },
+    env: { ...process.env, ...packagedEnv, ...secretsForEngine(), PITWALL_SECRET_STORE: 'app' },
   });
   return {
     send: (m) => u.postMessage(m),
@@ -138,6 +139,14 @@ function startEngine(): EngineClient {
   return client;
 }
 
+/** The Settings dialog's token into the OS keychain store (the engine process never writes secrets here). */
+function storeToken(args: unknown): void {
+  const a = ARGS.liveSetToken.parse(args);
+  const store = new SafeStorageSecretStore(safeStorage, join(app.getPath('userData'), 'secrets.json'));
+  if (a.value.trim()) store.set(a.name, a.value.trim());
+  else store.delete(a.name);
+}
+
 /** One named channel per contract method (`pitwall:<method>`), answered only for our own windows. */
 function wireIpc(): void {
   for (const method of API_METHODS) {
@@ -145,6 +154,7 @@ function wireIpc(): void {
       if (!windows.has(event.sender.id) || !event.senderFrame?.url.startsWith(ORIGIN))
         throw new Error('PitWall: call from an unknown frame');
       engine ??= startEngine();
+      if (method === 'liveSetToken') storeToken(args); // the keychain first; the engine then takes it into its environment
       return engine.call(event.sender.id, method, args).catch((e: unknown) => {
         throw toIpcError(e); // the typed error survives Electron's IPC (renderer/api/ipc.ts reads it)
       });

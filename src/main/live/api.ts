@@ -4,11 +4,12 @@ import { dataDir } from '../data/paths.js';
 import type { Handlers } from '../engine/kernel/session.js';
 import { openLive } from './open.js';
 import { liveService } from './service.js';
+import { liveTokens, setLiveToken, TOKEN_STORE } from './tokens.js';
 
 /** Where recordings live (`pitwall live record` writes here by default; `liveStart` reads only here). */
 export const recordingsDir = (): string => join(dataDir(), 'recordings');
 
-export const liveHandlers: Handlers<'liveSubscribe' | 'liveStatus' | 'liveTower' | 'liveSetDelay' | 'liveLaps' | 'liveStart' | 'liveStop' | 'liveForecast' | 'liveCharts'> = {
+export const liveHandlers: Handlers<'liveSubscribe' | 'liveStatus' | 'liveTower' | 'liveSetDelay' | 'liveLaps' | 'liveStart' | 'liveStop' | 'liveForecast' | 'liveCharts' | 'liveRejoin' | 'liveTokens' | 'liveSetToken'> = {
   liveSubscribe: (s) => liveService(s.engine).subscribe(s),
   liveStatus: (s) => liveService(s.engine).status(s),
   liveTower: (s) => liveService(s.engine).tower(s),
@@ -23,6 +24,9 @@ export const liveHandlers: Handlers<'liveSubscribe' | 'liveStatus' | 'liveTower'
   },
   liveForecast: (s, args) => liveService(s.engine).forecast(s, args.driverNumber),
   liveCharts: (s) => liveService(s.engine).charts(s),
+  liveRejoin: (s, args) => liveService(s.engine).rejoin(s, args.driverNumber),
+  liveTokens: (s) => liveTokens(s.engine.use(TOKEN_STORE)),
+  liveSetToken: (s, args) => setLiveToken(s.engine.use(TOKEN_STORE), args.name, args.value),
   liveStop: (s) => {
     const live = liveService(s.engine);
     live.stop();

@@ -7,9 +7,9 @@ import { buildRace, type RaceLapInput, type RaceLaps } from '../race/laps.js';
 import { liveForecast } from '../tyres/forecast.js';
 import { loadShippedTyreDeg } from '../tyres/service.js';
 
-/** The live laps as a race (season 0, round 0, circuit "live"); a lap shown without a pit flag counts as accurate. */
-export function liveRace(laps: readonly LiveLap[], totalLaps: number | null): RaceLaps {
-  const rows: RaceLapInput[] = laps
+/** The live laps as database lap rows (season 0, round 0); a lap with a time counts as accurate. */
+export function liveLapRows(laps: readonly LiveLap[]): RaceLapInput[] {
+  return laps
     .map((l) => ({
       season: 0,
       round: 0,
@@ -29,6 +29,11 @@ export function liveRace(laps: readonly LiveLap[], totalLaps: number | null): Ra
       is_accurate: l.lapTime !== null ? 1 : 0,
     }))
     .sort((a, b) => a.lap_number - b.lap_number || a.driver.localeCompare(b.driver));
+}
+
+/** The live laps as a race (season 0, round 0, circuit "live"). */
+export function liveRace(laps: readonly LiveLap[], totalLaps: number | null): RaceLaps {
+  const rows = liveLapRows(laps);
   const maxLap = rows.reduce((m, r) => Math.max(m, r.lap_number), 0);
   return buildRace(0, 0, 'live', Math.max(totalLaps ?? 0, maxLap), rows);
 }

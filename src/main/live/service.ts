@@ -2,7 +2,7 @@
 // Each merged message marks the tower dirty; the tower is rebuilt and pushed at most every PUSH_MS (a burst of
 // messages becomes one push, a lone message is pushed at once). Each client session has its own broadcast delay
 // (0–120 s): it is shown the tower, race control and laps as they were that long ago, from a short history.
-import type { CommentaryLine, RaceCharts, RaceEvent, StintForecast } from '../../shared/domain.js';
+import type { CommentaryLine, RaceCharts, RaceEvent, RejoinPrediction, StintForecast } from '../../shared/domain.js';
 import type { LiveConnectionState, LiveLap, LiveStatus, LiveTower } from '../../shared/live.js';
 import { MAX_DELAY_S } from '../../shared/live.js';
 import { serviceKey } from '../engine/kernel/services.js';
@@ -12,6 +12,8 @@ import { liveRaceCharts } from './charts.js';
 import { liveStintForecast } from './downstream.js';
 import { openDeriver, type DeriverHandle } from './derive-thread.js';
 import { LiveTiming } from './live-timing.js';
+import { liveRejoin } from './rejoin.js';
+import { REJOIN_CACHE } from '../strategy/rejoin-service.js';
 
 /** At most one tower push per this many ms per client (≤ 33/s); a message waits at most this long for its push.
  *  Lower costs the clients renders; higher breaks the 50 ms message-to-screen budget under bursts. */
@@ -312,6 +314,14 @@ export class LiveService {
     const charts = liveRaceCharts(this.laps.slice(0, visible), tower);
     this.chartsMemo = { laps: this.laps, visible, charts };
     return charts;
+  }
+
+  /** "If boxed now" for a car: its rejoin and undercut threats from the laps and the moment this session sees. */
+  rejoin(session: Session, driverNumber: number): RejoinPrediction | null {
+    const tower = this.tower(session);
+    if (!tower || tower.offsetMs === null) return null;
+    const at = { s: tower.offsetMs / 1000, session: tower.session, totalLaps: tower.totalLaps };
+    return liveRejoin(session.engine.db, this.lapsFor(session), at, driverNumber, session.engine.use(REJOIN_CACHE));
   }
 
   release(): void {

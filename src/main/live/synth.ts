@@ -105,7 +105,7 @@ export function synthRace(file: string, round: number, t0Utc = Date.UTC(2024, 2,
     app[num] = { Stints: [{ Compound: first.compound ?? 'UNKNOWN', New: String(first.fresh), TotalLaps: Math.max(0, (first.tyreLife ?? 1) - 1), StartLaps: 0 }] };
   });
   const initial = {
-    SessionInfo: { Name: 'Race', Type: 'Race', Key: 9000 + round, Meeting: { Name: event } },
+    SessionInfo: { Name: 'Race', Type: 'Race', Key: 9000 + round, Meeting: { Name: event }, StartDate: new Date(t0Utc + start * 1000).toISOString().slice(0, 19) },
     DriverList: drivers, TimingData: { Lines: lines }, TimingAppData: { Lines: app },
     LapCount: { CurrentLap: 1, TotalLaps: totalLaps }, TrackStatus: { Status: '1', Message: 'AllClear' },
     WeatherData: { AirTemp: '18.5', TrackTemp: '25.1', Humidity: '45', WindSpeed: '1.2', Rainfall: '0' },

@@ -168,7 +168,14 @@ export function buildTower(state: TimingState, ctx: TowerContext): LiveTower {
     offsetMs: ctx.offsetMs,
     seq: ctx.seq,
     session: isObj(info)
-      ? { name: str(info.Name), type: str(info.Type), meeting: isObj(info.Meeting) ? str(info.Meeting.Name) : null, key: num(info.Key) }
+      ? {
+          name: str(info.Name),
+          type: str(info.Type),
+          meeting: isObj(info.Meeting) ? str(info.Meeting.Name) : null,
+          key: num(info.Key),
+          season: Number(/^(\d{4})/.exec(str(info.StartDate) ?? str(info.Path) ?? '')?.[1]) || null,
+          circuit: isObj(info.Meeting) && isObj(info.Meeting.Circuit) ? str(info.Meeting.Circuit.ShortName) : null,
+        }
       : null,
     lap: (isObj(lapCount) ? num(lapCount.CurrentLap) : null) ?? leader?.laps ?? null,
     totalLaps: isObj(lapCount) ? num(lapCount.TotalLaps) : null,

@@ -1,7 +1,7 @@
 // One race's laps as the rejoin and pit-loss models read them: per driver, lap by lap (index = lap number), with
 // the lap's end time, lap time, in/out flags, position and the one clean-lap rule (race/laps.ts).
 import type { Db } from '../data/db.js';
-import { isCleanLap, raceLapRows } from '../race/laps.js';
+import { isCleanLap, raceLapRows, type LapRow } from '../race/laps.js';
 import { median } from '../util/stats.js';
 
 export interface LapCell {
@@ -42,21 +42,26 @@ export function loadRaceStates(db: Db, seasons: [number, number], opts: { round?
     }
     let laps = cur.drivers.get(r.driver);
     if (!laps) cur.drivers.set(r.driver, (laps = []));
-    laps[r.lap_number] = {
-      lap: r.lap_number,
-      end: r.time_s,
-      time: r.lap_time_s,
-      pitIn: r.pit_in_s !== null,
-      pitOut: r.pit_out_s !== null,
-      status: r.track_status,
-      position: r.position,
-      clean: isCleanLap(r),
-      compound: r.compound,
-      tyreAge: r.tyre_life,
-    };
+    laps[r.lap_number] = lapCell(r);
     cur.maxLap = Math.max(cur.maxLap, r.lap_number);
   }
   return out;
+}
+
+/** One lap row as the models read it (the database's rows, and the live laps as rows: live/rejoin.ts). */
+export function lapCell(r: Pick<LapRow, (typeof COLUMNS)[number]>): LapCell {
+  return {
+    lap: r.lap_number,
+    end: r.time_s,
+    time: r.lap_time_s,
+    pitIn: r.pit_in_s !== null,
+    pitOut: r.pit_out_s !== null,
+    status: r.track_status,
+    position: r.position,
+    clean: isCleanLap(r),
+    compound: r.compound,
+    tyreAge: r.tyre_life,
+  };
 }
 
 /** Whether every car's lap `lap` ran under track status '1' only (the union of the field's codes is exactly {'1'}). */

@@ -4,7 +4,7 @@ import type { PitLossTable, RaceEvent } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
 import { DataError } from '../data/errors.js';
 import { serviceKey } from '../engine/kernel/services.js';
-import { circuitPitLoss, loadPitHistory, MIN_STOPS, type PitHistory } from './pit-loss.js';
+import { circuitPitLoss, loadPitHistory, MIN_STOPS, type CircuitPitLoss, type PitHistory } from './pit-loss.js';
 import { loadRaceStates, type RaceState } from './race-state.js';
 import { predictRejoin, type OtherStops, type RejoinPrediction } from './rejoin.js';
 import { threatsAt } from './threat.js';
@@ -46,6 +46,13 @@ export function pitLossAt(db: Db, circuit: string, cache?: RejoinCache): PitLoss
   const { samples: _s, ...t } = circuitPitLoss(historyFor(db, circuit, undefined, cache), circuit);
   void _s;
   return t;
+}
+
+/** The pit loss of a live session: its circuit's (null or unknown: the all-circuits fallback), fitted on the races
+ *  before `until` when the session is a database race, else on all of them. */
+export function sessionPitLoss(db: Db, circuit: string | null, until?: { season: number; round: number }, cache = newRejoinCache()): CircuitPitLoss {
+  const c = circuit ?? '*';
+  return circuitPitLoss(historyFor(db, c, until, cache), c, until);
 }
 
 export interface RejoinQuery {

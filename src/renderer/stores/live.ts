@@ -2,8 +2,8 @@
 // connection state, this client's broadcast delay, and the laps completed so far (for the selected car's stint).
 import { createStore } from 'zustand/vanilla';
 import type { PitwallClient } from '../../shared/api.js';
-import type { CommentaryLine, RaceEvent, StintForecast } from '../../shared/domain.js';
-import type { LiveLap, LiveRow, LiveStatus, LiveTower } from '../../shared/live.js';
+import type { CommentaryLine, RaceEvent, RejoinPrediction, StintForecast } from '../../shared/domain.js';
+import type { LiveLap, LiveRow, LiveStatus, LiveTokenName, LiveTokens, LiveTower } from '../../shared/live.js';
 import { errorText, latestPerFrame, type Scheduler } from './schedule.js';
 
 export interface LiveState {
@@ -18,7 +18,15 @@ export interface LiveState {
   selected: number | null;
   /** The tyre model's forecast of the selected car's stint, from its live laps. */
   forecast: StintForecast | null;
+  /** "If boxed now" for the selected car: its rejoin and undercut threats, from the laps this client sees. */
+  rejoin: RejoinPrediction | null;
   error: string | null;
+  /** Whether the F1 TV and OpenF1 tokens are set (engineer role; the values never come back). */
+  tokens: LiveTokens | null;
+  tokensError: string | null;
+  loadTokens(): Promise<void>;
+  /** Stores a token once (an empty value removes it). */
+  setToken(name: LiveTokenName, value: string): Promise<void>;
   /** Towers applied since the screen opened (tests and benchmarks follow it). */
   updates: number;
   subscribe(): Promise<void>;
@@ -45,8 +53,25 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
     lines: {},
     selected: null,
     forecast: null,
+    rejoin: null,
     error: null,
+    tokens: null,
+    tokensError: null,
     updates: 0,
+    async loadTokens() {
+      try {
+        set({ tokens: await api.liveTokens(), tokensError: null });
+      } catch (e) {
+        set({ tokens: null, tokensError: errorText(e) });
+      }
+    },
+    async setToken(name, value) {
+      try {
+        set({ tokens: await api.liveSetToken({ name, value }), tokensError: null });
+      } catch (e) {
+        set({ tokensError: errorText(e) });
+      }
+    },
     async subscribe() {
       if (get().subscribed) return;
       set({ subscribed: true });
@@ -72,13 +97,13 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
     async start(source, recording) {
       try {
         const status = await api.liveStart(source === 'recording' ? { source, recording } : { source });
-        set({ status, tower: null, laps: [], events: [], forecast: null, error: null });
+        set({ status, tower: null, laps: [], events: [], forecast: null, rejoin: null, error: null });
       } catch (e) {
         set({ error: errorText(e) });
       }
     },
     select: (selected) => {
-      set({ selected, forecast: null });
+      set({ selected, forecast: null, rejoin: null });
       void refreshForecast();
     },
     receiveTower: (t) => applyTower(t),
@@ -88,7 +113,8 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
       const fresh = new Set(laps.map((l) => `${l.driverNumber}|${l.lap}`));
       set((s) => ({ laps: [...s.laps.filter((l) => !fresh.has(`${l.driverNumber}|${l.lap}`)), ...laps] }));
       const sel = get().selected;
-      if (sel !== null && laps.some((l) => l.driverNumber === sel)) void refreshForecast();
+      // a lap completed by any car moves the field the rejoin reads; the forecast needs the selected car's own lap
+      if (sel !== null && laps.length) void refreshForecast();
     },
     addEvents: (events) =>
       set((s) => {
@@ -110,10 +136,10 @@ export function createLiveStore(api: PitwallClient, schedule: Scheduler) {
     if (sel === null) return;
     const n = ++asked;
     try {
-      const forecast = await api.liveForecast({ driverNumber: sel });
-      if (n === asked) store.setState({ forecast });
+      const [forecast, rejoin] = await Promise.all([api.liveForecast({ driverNumber: sel }), api.liveRejoin({ driverNumber: sel }).catch(() => null)]);
+      if (n === asked) store.setState({ forecast, rejoin });
     } catch {
-      if (n === asked) store.setState({ forecast: null });
+      if (n === asked) store.setState({ forecast: null, rejoin: null });
     }
   };
   // a message usually changes one car: the other rows keep their objects, so their (memo) rows do not re-render

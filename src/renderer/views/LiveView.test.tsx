@@ -33,11 +33,20 @@ const status = (s: Partial<LiveStatus> = {}): LiveStatus => ({ connection: 'live
 
 function mount() {
   let delay = 0;
+  const tokens = { f1LiveToken: false, openf1Token: true };
   const client = fakeClient({
     liveSubscribe: () => status(),
     liveSetDelay: ({ seconds }: { seconds: number }) => status({ delayS: (delay = seconds) }),
     liveLaps: () => [],
     liveForecast: () => null,
+    liveTokens: () => ({ ...tokens }),
+    liveSetToken: ({ name, value }: { name: 'f1LiveToken' | 'openf1Token'; value: string }) => ((tokens[name] = value !== ''), { ...tokens }),
+    liveRejoin: ({ driverNumber }: { driverNumber: number }) =>
+      driverNumber !== 1 ? null : {
+        season: 2024, round: 1, driver: 'VER', lap: 11, position: 2, probabilities: { '1': 0.3, '2': 0.7 }, gapAhead: 1.8, gapBehind: 3.2, carAhead: 'LEC', carBehind: 'RUS',
+        gapAheadRange: null, gapBehindRange: null, pitLoss: { p10: 21.5, p50: 22.4, p90: 23.9 }, current: 1,
+        threats: [{ rival: 'LEC', side: 'behind', gap: 1.5, freshGain: 1.2, probability: 0.64, flag: 'undercut' }],
+      },
   });
   const stores = createStores(client, { schedule: immediate });
   render(
@@ -75,6 +84,38 @@ describe('the Live screen', () => {
     expect(screen.getByTestId('live-banner').getAttribute('data-state')).toBe('sc');
     expect(screen.getByTestId('live-tower').getAttribute('data-seq')).toBe('2');
     expect(screen.getAllByTestId('live-row').map((r) => r.getAttribute('data-driver'))).toEqual(['LEC', 'VER']);
+  });
+
+  it('shows "if boxed now" for the selected car: its rejoin and the undercut threat, asked of the engine for that car', async () => {
+    const { client } = mount();
+    await waitFor(() => expect(client.calls.some((c) => c.method === 'liveSubscribe')).toBe(true));
+    act(() => client.emit('live:tower', tower(1)));
+    expect(screen.queryByTestId('live-rejoin')).toBeNull();
+    fireEvent.click(screen.getAllByTestId('live-row')[0]!);
+    await waitFor(() => expect(screen.getByTestId('live-rejoin').getAttribute('data-position')).toBe('2'));
+    expect(client.calls.filter((c) => c.method === 'liveRejoin').map((c) => c.args)).toContainEqual({ driverNumber: 1 });
+    const panel = screen.getByTestId('live-rejoin');
+    expect(panel.textContent).toContain('If VER boxes at the end of lap 11');
+    expect(panel.textContent).toContain('Box now → P2, 1.8 s behind LEC (P1 30 %, P2 70 %)');
+    expect(screen.getByTestId('live-threat').textContent).toContain('Undercut threat from LEC: 64 %');
+    fireEvent.click(screen.getAllByTestId('live-row')[1]!); // LEC: no answer
+    await waitFor(() => expect(screen.queryByTestId('live-rejoin')).toBeNull());
+  });
+
+  it('the tokens dialog sends a token once, clears the field and shows only whether each is set', async () => {
+    const { client } = mount();
+    fireEvent.click(screen.getByText('Tokens…'));
+    await waitFor(() => expect(screen.getByTestId('token-openf1Token').getAttribute('data-set')).toBe('true'));
+    const f1 = screen.getByTestId('token-f1LiveToken');
+    expect(f1.getAttribute('data-set')).toBe('false');
+    const input = f1.querySelector('input')!;
+    expect(input.type).toBe('password');
+    fireEvent.change(input, { target: { value: 'my-f1tv-token-value' } });
+    fireEvent.click(f1.querySelector('button')!);
+    await waitFor(() => expect(screen.getByTestId('token-f1LiveToken').getAttribute('data-set')).toBe('true'));
+    expect(client.calls.filter((c) => c.method === 'liveSetToken').map((c) => c.args)).toEqual([{ name: 'f1LiveToken', value: 'my-f1tv-token-value' }]);
+    expect((screen.getByTestId('token-f1LiveToken').querySelector('input') as HTMLInputElement).value).toBe('');
+    expect(screen.getByTestId('live-tokens').textContent).not.toContain('my-f1tv-token-value');
   });
 
   it('shows the connection and the delay in the header, and sends the delay to the engine', async () => {

@@ -8,7 +8,9 @@ import { useLive } from '../stores/index.js';
 import { LiveCharts } from './charts/LiveCharts.js';
 import { Empty } from './Empty.js';
 import { COMPOUND_COLOR, DASH, lapTime, sector, teamColor, TRACK_LABEL } from './format.js';
-import type { Compound, RaceEvent } from '../../shared/domain.js';
+import type { Compound, RaceEvent, RejoinPrediction } from '../../shared/domain.js';
+import { rejoinLine, share } from './rejoin.js';
+import { LiveTokens } from './LiveTokens.js';
 
 const flagClass = (f: BestFlag): string => (f === 'overall' ? 'purple' : f === 'personal' ? 'green' : '');
 const SEG_CLASS: Record<SegmentState, string> = { none: 'seg-none', slower: 'seg-yellow', personal: 'seg-green', overall: 'seg-purple', pit: 'seg-pit' };
@@ -100,12 +102,15 @@ function DelaySetting() {
   );
 }
 
-/** Starting the shared feed: what every screen then shows (tokens: `pitwall secrets set f1LiveToken|openf1Token`). */
+/** Starting the shared feed: what every screen then shows (tokens: the Settings dialog, or `pitwall secrets set`). */
 function StartFeed() {
   const start = useLive((s) => s.start);
   const [file, setFile] = useState('');
+  const [settings, setSettings] = useState(false);
   return (
     <div className="live-start" data-testid="live-start">
+      <button onClick={() => setSettings(true)}>Tokens…</button>
+      {settings ? <LiveTokens onClose={() => setSettings(false)} /> : null}
       <button onClick={() => void start('f1')}>F1 live timing</button>
       <button onClick={() => void start('openf1')}>OpenF1</button>
       <input placeholder="recording.jsonl (in the data folder’s recordings/)" value={file} onChange={(e) => setFile(e.target.value)} />
@@ -153,6 +158,7 @@ function LiveTiming() {
   const select = useLive((s) => s.select);
   const laps = useLive((s) => s.laps);
   const forecast = useLive((s) => s.forecast);
+  const rejoin = useLive((s) => s.rejoin);
   const events = useLive((s) => s.events);
   const lines = useLive((s) => s.lines);
   useEffect(() => void subscribe(), [subscribe]);
@@ -221,6 +227,7 @@ function LiveTiming() {
             ))}
           </ol>
         </section>
+        {rejoin && rejoin.driver === tower?.rows.find((r) => r.driverNumber === selected)?.code ? <BoxedNow rejoin={rejoin} /> : null}
         <section className="panel" aria-label="Live stint" data-testid="live-stint">
           <header><h2>{selected === null ? 'Pick a car for its live stint' : `Stint ${stint ?? ''}: lap times (newest first), then the forecast`}</h2></header>
           <ol className="rc">
@@ -240,5 +247,23 @@ function LiveTiming() {
         </section>
       </div>
     </main>
+  );
+}
+
+/** "If boxed now" for the selected car: where it rejoins after its out-lap, and the undercut/overcut with its neighbours. */
+function BoxedNow({ rejoin }: { rejoin: RejoinPrediction }) {
+  return (
+    <section className="panel" aria-label="If boxed now" data-testid="live-rejoin" data-position={rejoin.position}>
+      <header><h2>If {rejoin.driver} boxes at the end of lap {rejoin.lap}</h2></header>
+      <p>{rejoinLine(rejoin)}</p>
+      <p className="muted">Pit loss {rejoin.pitLoss.p50.toFixed(1)} s ({rejoin.pitLoss.p10.toFixed(1)}–{rejoin.pitLoss.p90.toFixed(1)}); the other cars’ stops unknown</p>
+      <ol className="rc">
+        {(rejoin.threats ?? []).filter((t) => t.flag).map((t) => (
+          <li key={t.rival} data-testid="live-threat" data-flag={t.flag}>
+            {t.flag === 'undercut' ? (t.side === 'ahead' ? `Undercut on ${t.rival}` : `Undercut threat from ${t.rival}`) : `Overcut with ${t.rival}`}: {share(t.probability)} <span className="muted">gap {t.gap.toFixed(1)} s, fresh tyres {t.freshGain.toFixed(1)} s/lap</span>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }

@@ -69,6 +69,9 @@ export const ARGS = {
   liveLaps: z.strictObject({ driverNumber: z.number().int().min(0).max(999).optional() }),
   liveForecast: z.strictObject({ driverNumber: z.number().int().min(0).max(999) }),
   liveCharts: none,
+  liveRejoin: z.strictObject({ driverNumber: z.number().int().min(0).max(999) }),
+  liveTokens: none,
+  liveSetToken: z.strictObject({ name: z.enum(['f1LiveToken', 'openf1Token']), value: z.string().max(4096) }),
   // a network feed, or a recording's file name inside the data directory's recordings/ folder (no paths)
   liveStart: z.strictObject({
     source: z.enum(['f1', 'openf1', 'recording']),
@@ -151,6 +154,9 @@ export const ROLE = {
   liveLaps: 'viewer',
   liveForecast: 'viewer',
   liveCharts: 'viewer',
+  liveRejoin: 'viewer',
+  liveTokens: 'engineer', // which secrets exist is the engineer's business
+  liveSetToken: 'engineer',
   liveStart: 'engineer', // changes what every client sees
   liveStop: 'engineer',
 } as const satisfies Record<ApiMethod, Role>;
