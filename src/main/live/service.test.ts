@@ -68,7 +68,8 @@ describe('the live service', () => {
     const built = new Map(towers(now.got).map((t) => [t.tower.seq, t.at]));
     const shown = towers(late.got);
     expect(shown.length).toBeGreaterThan(3);
-    for (const s of shown) expect(s.at - built.get(s.tower.seq)!).toBeGreaterThanOrEqual(1000);
+    // `built` is when the undelayed client received the tower (a few ms after it was built): allow that much
+    for (const s of shown) expect(s.at - built.get(s.tower.seq)!).toBeGreaterThanOrEqual(950);
     // the delayed client is behind: its newest tower is older than the undelayed client's
     expect(shown[shown.length - 1]!.tower.seq).toBeLessThan(towers(now.got).at(-1)!.tower.seq);
     expect(live.tower(late.session)!.seq).toBeLessThan(live.tower(now.session)!.seq);
