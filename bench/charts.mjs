@@ -6,9 +6,11 @@
 //  allMs      — the same for the 2×2 view with all four charts. Each mount starts from the gap chart (the stints
 //               chart for the gap), so it holds that light chart's unmount, not a heavier one's.
 // usage: npm run bench:charts [-- --db FILE]   (default: PITWALL_DB or the app's database, bootstrapped first if new)
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { openBootstrapped } from '../out/main/data/bootstrap.js';
 import { dbPath } from '../out/main/data/paths.js';
+import { median } from '../out/main/util/stats.js';
+import { startServe, stopServe } from './serve-child.mjs';
 import { launchChromium, VIEWPORT } from '../scripts/chromium.mjs';
 
 const argDb = process.argv.indexOf('--db');
@@ -21,18 +23,8 @@ const TARGET_MS = 100;
 execFileSync(process.execPath, ['scripts/build.mjs', 'renderer'], { stdio: ['ignore', 'ignore', 'inherit'] });
 openBootstrapped(dbFile).close();
 
-const child = spawn(process.execPath, ['bin/pitwall.mjs', 'serve', '--port', '0', '--db', dbFile, '--json'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const base = await new Promise((resolve, reject) => {
-  let buf = '';
-  child.stdout.on('data', (d) => {
-    buf += d;
-    const m = /"url":"([^"]+)"/.exec(buf);
-    if (m) resolve(m[1]);
-  });
-  child.once('exit', (c) => reject(new Error(`serve exited ${c}`)));
-});
+const { child, url: listening } = startServe(dbFile);
+const base = await listening;
 const { page, errors, close } = await launchChromium();
 await page.goto(`${base}?season=${RACE.season}&round=${RACE.round}&lap=${RACE.laps}`);
 await page.waitForSelector('[data-app-state="ready"]', { timeout: 60_000 });
@@ -116,9 +108,8 @@ for (let r = 0; r < RUNS; r++)
     }
   }
 await close();
-child.kill('SIGTERM');
+await stopServe(child);
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const out = {
   race: `${RACE.season} round ${RACE.round}`,
   drivers: shape.drivers,

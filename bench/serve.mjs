@@ -7,11 +7,11 @@
 //  dropped                — clients whose connection ended or whose call went unanswered (target 0)
 //  rssStartMb / rssEndMb / rssPeakMb — the server process's resident memory (from its /metrics)
 // usage: npm run bench:serve [-- --db FILE --clients 50 --seconds 60]
-import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { openBootstrapped } from '../out/main/data/bootstrap.js';
 import { dbPath } from '../out/main/data/paths.js';
+import { startServe, stopServe } from './serve-child.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,18 +24,8 @@ const SPEED = 100;
 
 openBootstrapped(dbFile).close(); // untimed: a bootstrapped database
 
-const child = spawn(process.execPath, ['bin/pitwall.mjs', 'serve', '--port', '0', '--db', dbFile, '--json'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const url = await new Promise((resolve, reject) => {
-  let buf = '';
-  child.stdout.on('data', (d) => {
-    buf += d;
-    const m = /"url":"([^"]+)"/.exec(buf);
-    if (m) resolve(m[1]);
-  });
-  child.once('exit', (c) => reject(new Error(`serve exited ${c}`)));
-});
+const { child, url: listening } = startServe(dbFile);
+const url = await listening;
 
 async function rssMb() {
   const text = await (await fetch(`${url}metrics`)).text();
@@ -147,8 +137,7 @@ stopping = true;
 for (const c of clients) c.stop();
 const rssEnd = await rssMb();
 rssPeak = Math.max(rssPeak, rssEnd);
-child.kill('SIGTERM');
-await new Promise((r) => child.once('exit', r));
+await stopServe(child);
 
 console.log(
   JSON.stringify({
@@ -161,7 +150,9 @@ console.log(
     snapshots,
     pushLagP50Ms: +quantile(pushLag, 0.5).toFixed(2),
     pushLagP99Ms: +quantile(pushLag, 0.99).toFixed(2),
-    callP99ByMethodMs: Object.fromEntries(Object.entries(byMethod).map(([m, xs]) => [m, +quantile(xs, 0.99).toFixed(1)])),
+    callP99ByMethodMs: Object.fromEntries(
+      Object.entries(byMethod).map(([m, xs]) => [m, +quantile(xs, 0.99).toFixed(1)]),
+    ),
     dropped,
     rssStartMb: rssStart,
     rssEndMb: rssEnd,

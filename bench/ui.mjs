@@ -2,10 +2,11 @@
 //  readyMs — `pitwall serve` process start → data-app-state="ready" on the 2023 Bahrain deep link (target < 2000; median of 3)
 //  fps     — requestAnimationFrame rate while the replay streams at 100× (target ≥ 55, headless)
 // usage: npm run bench:ui [-- --db FILE]   (default: PITWALL_DB or the app's database, bootstrapped first if new)
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { openBootstrapped } from '../out/main/data/bootstrap.js';
 import { dbPath } from '../out/main/data/paths.js';
+import { startServe, stopServe } from './serve-child.mjs';
 import { launchChromium, VIEWPORT } from '../scripts/chromium.mjs';
 
 const argDb = process.argv.indexOf('--db');
@@ -20,27 +21,6 @@ openBootstrapped(dbFile).close();
 
 const { page, errors, close } = await launchChromium();
 
-function startServe() {
-  const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    ['bin/pitwall.mjs', 'serve', '--port', '0', '--db', dbFile, '--json'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const m = /"url":"([^"]+)"/.exec(buf);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (c) => reject(new Error(`serve exited ${c}`)));
-  });
-  return { t0, child, url };
-}
-const stop = (child) =>
-  new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM'))));
-
 const ready = [];
 const listening = [];
 let fps = null;
@@ -48,7 +28,7 @@ let frames = null;
 let lapsAdvanced = null;
 for (let i = 0; i < RUNS; i++) {
   await page.goto('about:blank');
-  const { t0, child, url } = startServe();
+  const { t0, child, url } = startServe(dbFile);
   const base = await url;
   listening.push(performance.now() - t0);
   await page.goto(base + LINK);
@@ -90,7 +70,7 @@ for (let i = 0; i < RUNS; i++) {
     frames = r;
     lapsAdvanced = Number(lap1) - Number(lap0);
   }
-  await stop(child);
+  await stopServe(child);
 }
 await close();
 
