@@ -5,9 +5,7 @@ import { UsageError } from './command.js';
 import { FileSecretStore, secretsToEnv } from '../data/secrets.js';
 import { cacheDirFor } from '../update/update.js';
 import { recordLive } from '../live/record.js';
-import { openLiveSource, type LiveSourceSpec } from '../live/sources/index.js';
-
-const SOURCES = ['f1', 'openf1', 'f1-archive'] as const;
+import { NETWORK_SOURCES, openLiveSource, type LiveSourceSpec } from '../live/sources/index.js';
 
 export const recordCommand: Command = {
   name: 'record',
@@ -26,7 +24,7 @@ export const recordCommand: Command = {
   ],
   async run(ctx) {
     const source = String(ctx.opts.source ?? '');
-    if (!(SOURCES as readonly string[]).includes(source)) throw new UsageError(`--source must be one of ${SOURCES.join(', ')} (got "${source}")`);
+    if (!(NETWORK_SOURCES as readonly string[]).includes(source)) throw new UsageError(`--source must be one of ${NETWORK_SOURCES.join(', ')} (got "${source}")`);
     const out = ctx.opts.out;
     if (typeof out !== 'string' || !out) throw new UsageError('--out FILE is required');
     const baseUrl = ctx.opts['base-url'] === undefined ? undefined : String(ctx.opts['base-url']);

@@ -5,9 +5,6 @@ import type { LiveSource } from './feed.js';
 import { recordingSource } from './recording.js';
 import { openLiveSource } from './sources/index.js';
 
-export const NETWORK_SOURCES = ['f1', 'openf1', 'f1-archive'] as const;
-export type NetworkSource = (typeof NETWORK_SOURCES)[number];
-
 export interface OpenLiveOptions {
   /** Recordings: replay speed (1 = as recorded, Infinity = as fast as possible). */
   speed?: number;
@@ -15,9 +12,6 @@ export interface OpenLiveOptions {
   season?: number;
   sessionKey?: number;
 }
-
-export const isNetworkSource = (s: string): s is NetworkSource =>
-  (NETWORK_SOURCES as readonly string[]).includes(s);
 
 /** `f1`, `openf1`, `f1-archive`, or a recording file. */
 export function openLive(spec: string, opts: OpenLiveOptions = {}): LiveSource {

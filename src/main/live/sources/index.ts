@@ -15,7 +15,8 @@ export type LiveSourceSpec =
   | ({ kind: 'f1' } & F1SourceOptions)
   | ({ kind: 'openf1' } & Omit<OpenF1SourceOptions, 'http'> & { cacheDir?: string; http?: Partial<HttpClientOptions> });
 
-export const LIVE_SOURCE_KINDS = ['f1', 'openf1', 'f1-archive', 'recording'] as const;
+/** The network feeds (a recording is the fourth kind). */
+export const NETWORK_SOURCES = ['f1', 'openf1', 'f1-archive'] as const;
 
 /** The raw-response cache of a source (archive streams of finished sessions never change). */
 const cacheDir = (source: string) => join(dataDir(), 'cache', 'http', source);
