@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import type { Command } from '../command.js';
 import { parseSeasonRange, UsageError } from '../command.js';
 import { rollingEvaluate } from '../../models/race-winner/rolling.js';
+import { rollingInRace, type InRaceRolling } from '../../training/kinds/win-probability-rolling.js';
 import { metricLines, runKind, splitOptions } from './train.js';
 
 export const command: Command = {
@@ -9,16 +10,49 @@ export const command: Command = {
   summary: 'train on --train-seasons and evaluate on --test-seasons (time-ordered); registers nothing',
   usage:
     'pitwall evaluate <kind> --train-seasons A-B --test-seasons C-D [--json]\n' +
-    '       pitwall evaluate race-winner --rolling 2016-2024 [--json]   (rolling origin: each season trained on the ones before it)',
+    '       pitwall evaluate race-winner --rolling 2016-2024 [--json]   (rolling origin: each season trained on the ones before it)\n' +
+    '       pitwall evaluate win-probability --rolling 2021-2024 [--json]   (in-race, each season trained on the lap seasons before it)',
   options: [
     ...splitOptions,
-    { name: 'rolling', type: 'string', description: 'race-winner: rolling-origin test seasons, e.g. 2016-2024' },
+    {
+      name: 'rolling',
+      type: 'string',
+      description:
+        'race-winner or win-probability: rolling-origin test seasons, e.g. 2016-2024 (win-probability: 2021-2024)',
+    },
   ],
   async run(ctx) {
-    if (ctx.opts.rolling !== undefined) {
-      if (ctx.positionals[0] !== 'race-winner') throw new UsageError('--rolling is for the race-winner kind');
+    if (ctx.opts.rolling !== undefined && ctx.positionals[0] === 'win-probability') {
       const [from, to] = parseSeasonRange(ctx.opts.rolling, 'rolling');
-      const { predictions: _p, models: _m, ...rep } = rollingEvaluate(ctx.db(), from, to, {
+      const rep = await rollingInRace(ctx.db(), ctx.dbFile, from, to, ctx.log);
+      const row = (n: string, cs: InRaceRolling['pooled']) =>
+        `${n.padEnd(7)} ${cs
+          .map(
+            (c) =>
+              `${c.logloss.toFixed(3)} (${Object.values(c.baselines)
+                .map((b) => b.logloss.toFixed(3))
+                .join(' / ')})`,
+          )
+          .join('  ')}`;
+      ctx.print(
+        rep,
+        [
+          `win-probability rolling origin ${from}–${to}: logloss (pre-race / running order) at ${(rep.pooled[0] ? rep.pooled : (rep.seasons[0]?.checkpoints ?? [])).map((c) => `${Math.round(c.fraction * 100)} %`).join(', ')}`,
+          ...rep.seasons.map((s) => row(String(s.season), s.checkpoints)),
+          row('pooled', rep.pooled),
+        ].join('\n'),
+      );
+      return;
+    }
+    if (ctx.opts.rolling !== undefined) {
+      if (ctx.positionals[0] !== 'race-winner')
+        throw new UsageError('--rolling is for the race-winner and win-probability kinds');
+      const [from, to] = parseSeasonRange(ctx.opts.rolling, 'rolling');
+      const {
+        predictions: _p,
+        models: _m,
+        ...rep
+      } = rollingEvaluate(ctx.db(), from, to, {
         seed: Number(ctx.opts.seed ?? 1),
         cacheDir: join(dirname(ctx.dbFile), 'cache', 'models'),
         log: ctx.log,
@@ -29,7 +63,10 @@ export const command: Command = {
         rep,
         [
           `race-winner rolling origin ${from}–${to}: model | pole-sitter | logistic regression (top1 top3 logloss ece)`,
-          ...rep.seasons.map((s) => `${row(String(s.season), s)} | ${row('pole', s.baselines.pole_sitter)} | ${row('LR', s.baselines.logistic_regression)}`),
+          ...rep.seasons.map(
+            (s) =>
+              `${row(String(s.season), s)} | ${row('pole', s.baselines.pole_sitter)} | ${row('LR', s.baselines.logistic_regression)}`,
+          ),
           `${row('pooled', rep.pooled)} | ${row('pole', rep.pooled.baselines.pole_sitter)} | ${row('LR', rep.pooled.baselines.logistic_regression)}`,
         ].join('\n'),
       );

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { sharedDb } from '../../../../tests/helpers/db.js';
 import { checkpointGroups, groupMetrics } from './evaluate.js';
-import { fitWinProb, ORDER_FEATURES, predictWinProb, stageOf } from './model.js';
+import { FEATURE_SETS, fitHedgedWinProb, fitWinProb, ORDER_FEATURES, predictWinProb, stageOf } from './model.js';
+import { median } from '../../util/stats.js';
 import { raceStates, STATE_FEATURES } from './state.js';
 
 describe('in-race win probability', () => {
@@ -55,5 +56,50 @@ describe('in-race win probability', () => {
       expect(gs.length).toBeGreaterThan(15);
       expect(groupMetrics(test, gs, p.win).logloss).toBeLessThan(groupMetrics(test, gs, order).logloss + 0.05);
     }
+  });
+
+  it('measures recent pace against the leader from the last five green laps of each car', () => {
+    const at = (g: number, i: number, f: (typeof STATE_FEATURES)[number]) => test.x[i * test.cols + col(f)]!;
+    // lap 3: fewer than three pace laps (lap 1 never counts), so no pace term yet
+    const g3 = test.groupInfo.findIndex((gi) => gi.lap === 3);
+    for (let i = test.groups[g3]![0]; i < test.groups[g3]![1]; i++) expect(at(g3, i, 'pace_delta')).toBe(0);
+    // one race and lap, recomputed from the laps table
+    const g = test.groupInfo.findIndex((gi) => gi.race === '2022-4' && gi.lap === 30);
+    expect(g).toBeGreaterThanOrEqual(0);
+    const [s, e] = test.groups[g]!;
+    const pace = (driver: string) =>
+      median(
+        (db
+          .prepare(
+            `SELECT lap_time_s AS t FROM laps WHERE season = 2022 AND round = 4 AND session = 'race' AND driver_ref = ?
+             AND lap_number BETWEEN 2 AND 30 AND lap_time_s IS NOT NULL AND pit_in_s IS NULL AND pit_out_s IS NULL
+             AND track_status = '1' ORDER BY lap_number DESC LIMIT 5`,
+          )
+          .all(driver) as { t: number }[]).map((r) => r.t),
+      );
+    const lead = pace(test.driver[s]!);
+    expect(at(g, s, 'pace_delta')).toBe(0);
+    const remaining = 63 - 30;
+    let checked = 0;
+    for (let i = s + 1; i < e; i++) {
+      const want = Math.max(-2, Math.min(2, lead - pace(test.driver[i]!)));
+      expect(at(g, i, 'pace_delta')).toBeCloseTo(want, 9);
+      expect(at(g, i, 'pace_gain_scaled')).toBeCloseTo((want * remaining) / Math.sqrt(remaining + 1), 9);
+      if (want !== 0) checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it('chooses the feature set and the running-order share on the last training seasons only', () => {
+    const lines: string[] = [];
+    const m = fitHedgedWinProb(train, [2019, 2021], (l) => lines.push(l));
+    const chosen = lines.find((l) => l.includes('validated on 2020,2021'));
+    expect(chosen).toBeDefined();
+    const name = /→ (\S+);/.exec(chosen!)![1]!;
+    expect(m.features).toEqual(FEATURE_SETS[name]!(train.features));
+    expect(m.stages.every((st) => st.order && st.alpha !== undefined && st.alpha >= 0 && st.alpha <= 0.5)).toBe(true);
+    const pw = predictWinProb(m, test).win;
+    const [s, e] = test.groups[100]!;
+    expect(pw.subarray(s, e).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
   });
 });

@@ -5,7 +5,7 @@
 import { fitConditionalLogit, fitLogistic, logisticMargin, type LogisticJSON } from '../logistic.js';
 import { softmaxByRace } from '../race-winner/metrics.js';
 import type { RecipeModelJSON } from '../race-winner/recipe.js';
-import type { StateRows } from './state.js';
+import { PACE_FEATURES, type StateRows } from './state.js';
 
 export const WINPROB_FORMAT = 'pitwall-win-probability/1';
 export const STAGES = 10;
@@ -65,43 +65,54 @@ export function fitWinProb(d: StateRows, train: [number, number], cols: string[]
 }
 
 const ALPHAS = [0, 0.1, 0.2, 0.3, 0.4, 0.5];
+/** Inner validation seasons: the last ones of the training range, each predicted by models fitted on the seasons before it. */
+const INNER_SEASONS = 3;
+/** Candidate feature sets: the race state without and with recent race pace (state.ts PACE_FEATURES). */
+export const FEATURE_SETS: Record<string, (all: string[]) => string[]> = {
+  state: (all) => all.filter((f) => !PACE_FEATURES.includes(f)),
+  'state+pace': (all) => all,
+};
 
-/** The state model hedged with the running-order model: per stage, α chosen on the LAST training season (models
- *  fitted on the seasons before it), then both refitted on the whole training range. */
+/** The chosen feature set and, per stage, the running-order share α in P(win) = (1−α)·p_state + α·p_order — both
+ *  picked by pooled logloss over the last INNER_SEASONS training seasons — then refitted on the whole training range. */
 export function fitHedgedWinProb(d: StateRows, train: [number, number], log?: (l: string) => void): WinProbModelJSON {
-  const inner = splitSeasons(d, train[1]);
-  const alphas = new Array<number>(STAGES).fill(0);
-  if (inner.fit.rows && inner.valid.rows) {
-    const ms = fitWinProb(inner.fit, [train[0], train[1] - 1]);
-    const mo = fitWinProb(inner.fit, [train[0], train[1] - 1], ORDER_FEATURES);
-    const ps = predictWinProb(ms, inner.valid).win;
-    const po = predictWinProb(mo, inner.valid).win;
-    for (let s = 0; s < STAGES; s++) {
-      let best = { a: 0, ll: Infinity };
-      for (const a of ALPHAS) {
-        let ll = 0;
-        inner.valid.groups.forEach(([b, e], g) => {
-          if (stageOf(inner.valid.groupInfo[g]!.fraction) !== s) return;
-          for (let i = b; i < e; i++) if (inner.valid.won[i] === 1) ll -= Math.log(Math.max((1 - a) * ps[i]! + a * po[i]!, 1e-12));
-        });
-        if (ll < best.ll - 1e-9) best = { a, ll };
-      }
-      alphas[s] = best.a;
+  const inner = Array.from({ length: INNER_SEASONS }, (_, k) => train[1] - INNER_SEASONS + 1 + k).filter((v) => v > train[0]);
+  // per candidate: −ln P(winner) summed per stage and α
+  const cands = Object.entries(FEATURE_SETS).map(([name, pick]) => ({ name, cols: pick(d.features), ll: Array.from({ length: STAGES }, () => new Float64Array(ALPHAS.length)) }));
+  for (const v of inner) {
+    const fit = seasonRows(d, (s) => s < v);
+    const valid = seasonRows(d, (s) => s === v);
+    if (!fit.rows || !valid.rows) continue;
+    const po = predictWinProb(fitWinProb(fit, [train[0], v - 1], ORDER_FEATURES), valid).win;
+    for (const c of cands) {
+      const ps = predictWinProb(fitWinProb(fit, [train[0], v - 1], c.cols), valid).win;
+      valid.groups.forEach(([b, e], g) => {
+        const s = stageOf(valid.groupInfo[g]!.fraction);
+        for (let i = b; i < e; i++)
+          if (valid.won[i] === 1) ALPHAS.forEach((a, j) => (c.ll[s]![j]! -= Math.log(Math.max((1 - a) * ps[i]! + a * po[i]!, 1e-12))));
+      });
     }
-    log?.(`win-probability: running-order share per stage (validated on ${train[1]}): ${alphas.join(' ')}`);
   }
-  const m = fitWinProb(d, train, d.features, log);
+  const scored = cands.map((c) => {
+    const alphas = c.ll.map((row) => ALPHAS[row.indexOf(Math.min(...row))] ?? 0);
+    return { ...c, alphas, total: c.ll.reduce((t, row) => t + Math.min(...row), 0) };
+  });
+  const best = scored.reduce((a, b) => (b.total < a.total - 1e-9 ? b : a));
+  if (inner.length)
+    log?.(
+      `win-probability: validated on ${inner.join(',')}: ${scored.map((c) => `${c.name} ${c.total.toFixed(1)}`).join(', ')} → ${best.name}; running-order share per stage ${best.alphas.join(' ')}`,
+    );
+  const m = fitWinProb(d, train, best.cols, log);
   const o = fitWinProb(d, train, ORDER_FEATURES);
   m.stages.forEach((st, s) => {
     st.order = o.stages[s]!.win;
-    st.alpha = alphas[s]!;
+    st.alpha = best.alphas[s]!;
   });
   return m;
 }
 
-/** Rows of seasons < season (fit) and = season (valid). */
-function splitSeasons(d: StateRows, season: number): { fit: StateRows; valid: StateRows } {
-  const part = (keep: (s: number) => boolean): StateRows => {
+/** The rows of the seasons `keep` accepts. */
+function seasonRows(d: StateRows, keep: (season: number) => boolean): StateRows {
     const gs = d.groupInfo.map((gi, g) => g).filter((g) => keep(d.groupInfo[g]!.season));
     const rows: number[] = gs.flatMap((g) => Array.from({ length: d.groups[g]![1] - d.groups[g]![0] }, (_, k) => d.groups[g]![0] + k));
     const x = new Float64Array(rows.length * d.cols);
@@ -127,8 +138,6 @@ function splitSeasons(d: StateRows, season: number): { fit: StateRows; valid: St
       points: pick(d.points),
       prior: pick(d.prior),
     };
-  };
-  return { fit: part((s) => s < season), valid: part((s) => s === season) };
 }
 
 export interface InRaceProbs {

@@ -4,7 +4,8 @@
 import type { Db } from '../../data/db.js';
 import { dryCompound, softness } from '../../race/compounds.js';
 import { raceLapRows } from '../../race/laps.js';
-import { hasState } from '../../race/track-status.js';
+import { hasState, isClear } from '../../race/track-status.js';
+import { median } from '../../util/stats.js';
 
 /** Time a stop costs under green flag (pit lane + stationary), seconds; a typical value, for the stop-adjusted gap. */
 export const PIT_LOSS_S = 22;
@@ -30,8 +31,12 @@ export const STATE_FEATURES = [
   'vsc',
   'sc_gap',
   'prior_logit',
+  'pace_delta',
+  'pace_gain_scaled',
 ] as const;
 export type StateFeature = (typeof STATE_FEATURES)[number];
+/** The recent-pace terms: a candidate feature set of their own (model.ts FEATURE_SETS). */
+export const PACE_FEATURES: readonly string[] = ['pace_delta', 'pace_gain_scaled'];
 
 export interface StateRows {
   features: string[];
@@ -51,6 +56,14 @@ export interface StateRows {
   prior: Float64Array;
 }
 
+/** Recent race pace: the median of a car's last PACE_LAPS green laps (no pit in/out lap, no lap 1), seconds. */
+const PACE_LAPS = 5;
+/** Pace differences to the leader beyond this (s/lap) are clipped: damage or a spin, not pace. */
+const PACE_CLIP_S = 2;
+const isPaceLap = (l: Lap) =>
+  l.lap_time_s !== null && l.lap_number > 1 && l.pit_in_s === null && l.pit_out_s === null && isClear(l.track_status);
+const paceOf = (r: number[] | undefined): number | null => (r && r.length >= 3 ? median(r) : null);
+
 /** Pre-race P(win) per race key and driverRef. */
 export type Priors = Map<string, Map<string, number>>;
 
@@ -58,18 +71,20 @@ interface Lap {
   driver_ref: string | null;
   lap_number: number;
   time_s: number | null;
+  lap_time_s: number | null;
   position: number | null;
   compound: string | null;
   compound_name: string | null;
   tyre_life: number | null;
   stint: number | null;
   pit_in_s: number | null;
+  pit_out_s: number | null;
   track_status: string | null;
   round: number;
   season: number;
 }
 
-const COLS = ['season', 'round', 'driver_ref', 'lap_number', 'time_s', 'position', 'compound', 'compound_name', 'tyre_life', 'stint', 'pit_in_s', 'track_status'] as const;
+const COLS = ['season', 'round', 'driver_ref', 'lap_number', 'time_s', 'lap_time_s', 'position', 'compound', 'compound_name', 'tyre_life', 'stint', 'pit_in_s', 'pit_out_s', 'track_status'] as const;
 
 /** State rows of every race in [from, to] with lap data and a result (priors: pre-race probabilities). */
 export function raceStates(db: Db, from: number, to: number, priors: Priors, round?: number): StateRows {
@@ -112,6 +127,7 @@ export function raceStates(db: Db, from: number, to: number, priors: Priors, rou
     // tyre history per driver: dry compounds used, stops made
     const used = new Map<string, Set<string>>();
     const stops = new Map<string, number>();
+    const recent = new Map<string, number[]>();
     let k = 0;
     while (k < rl.length) {
       const lap = rl[k]!.lap_number;
@@ -126,6 +142,12 @@ export function raceStates(db: Db, from: number, to: number, priors: Priors, rou
           s.add(c);
         }
         stops.set(l.driver_ref!, Math.max(stops.get(l.driver_ref!) ?? 0, (l.stint ?? 1) - 1));
+        if (isPaceLap(l)) {
+          let r = recent.get(l.driver_ref!);
+          if (!r) recent.set(l.driver_ref!, (r = []));
+          r.push(l.lap_time_s!);
+          if (r.length > PACE_LAPS) r.shift();
+        }
       }
       k = e;
       if (lap >= total || field.length < 2) continue;
@@ -139,6 +161,7 @@ export function raceStates(db: Db, from: number, to: number, priors: Priors, rou
       const sc = hasState(lead.track_status, 'sc') ? 1 : 0;
       const vsc = hasState(lead.track_status, 'vsc') ? 1 : 0;
       const loss = sc || vsc ? PIT_LOSS_SC_S : PIT_LOSS_S;
+      const leadPace = paceOf(recent.get(lead.driver_ref!));
       const g = groupInfo.length;
       groupInfo.push({ race: key, season, round: rnd, lap, fraction: lap / total });
       let pSum = 0;
@@ -149,6 +172,8 @@ export function raceStates(db: Db, from: number, to: number, priors: Priors, rou
         const behind = pos0 + 1 < field.length ? field[pos0 + 1]!.time_s! - l.time_s! : 60;
         const scale = Math.sqrt(remaining + 1);
         const n = need(l);
+        const own = paceOf(recent.get(l.driver_ref!));
+        const paceDelta = own !== null && leadPace !== null ? Math.max(-PACE_CLIP_S, Math.min(PACE_CLIP_S, leadPace - own)) : 0;
         const p = pSum > 0 ? (pr?.get(l.driver_ref!) ?? 0) / pSum : 1 / field.length;
         const v: Record<StateFeature, number> = {
           log_pos: Math.log(pos0 + 1),
@@ -169,6 +194,8 @@ export function raceStates(db: Db, from: number, to: number, priors: Priors, rou
           vsc,
           sc_gap: sc || vsc ? Math.min(gap, 120) / scale : 0,
           prior_logit: Math.log(Math.max(p, 1e-4)),
+          pace_delta: paceDelta,
+          pace_gain_scaled: (paceDelta * remaining) / scale,
         };
         for (const f of STATE_FEATURES) out.push(Number.isFinite(v[f]) ? v[f] : 0);
         group.push(g);

@@ -117,7 +117,7 @@ export const kind: ModelKind<Data> = {
 
   lineage(d, split) {
     return {
-      featureViews: [{ name: 'race_state', version: 1 }, { name: 'race_winner_weekend', version: WEEKEND_SET_VERSION }],
+      featureViews: [{ name: 'race_state', version: 2 }, { name: 'race_winner_weekend', version: WEEKEND_SET_VERSION }],
       trainSeasons: split.train,
       testSeasons: split.test,
       trainRows: d.train.rows,
