@@ -1,6 +1,6 @@
 // The models capability as a service: registry listing/promotion, model cards, runs, and race-winner serving
 // (the registry's champion, else the shipped model in models/race-winner/), scored with onnxruntime-node.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeatureImportance, ModelSummary, RunSummary, WinnerPrediction } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
@@ -76,8 +76,11 @@ export function exportModel(db: Db, dbFile: string, name: string, version: numbe
   const rec = version !== undefined ? reg.get(name, version) : reg.byAlias(name, 'champion');
   if (!rec) throw new DataError(`model ${name}: no ${version !== undefined ? `version ${version}` : 'champion'} to export`);
   mkdirSync(out, { recursive: true });
-  const files = ['model.json', 'model.onnx', 'card.md'].filter((f) => existsSync(join(rec.dir, f)));
+  const all = ['model.json', 'model.onnx', 'card.md'];
+  const files = all.filter((f) => existsSync(join(rec.dir, f)));
   for (const f of files) copyFileSync(join(rec.dir, f), join(out, f));
+  // a file of an earlier export that this version lacks (e.g. model.onnx of a model with trees) must not stay behind
+  for (const f of all) if (!files.includes(f)) rmSync(join(out, f), { force: true });
   const meta: ShippedMeta = {
     name,
     version: rec.version,
