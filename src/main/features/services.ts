@@ -5,7 +5,8 @@ export const SERVICES: FeatureService[] = [
   {
     name: 'race_winner',
     description:
-      'Pre-race features for the race-winner model; entity rows: race, driver, event_timestamp = race start',
+      'Pre-race form and entry refs of a (race, driver); entity rows: race, driver, event_timestamp = race start. The ' +
+      'race-winner drift monitor watches a subset (the model computes its own weekend features)',
     features: [
       'race_entry:grid_position',
       'race_entry:quali_position',

@@ -1,6 +1,7 @@
 // The models capability as a service: registry listing/promotion, model cards, runs, and race-winner serving
-// (the registry's champion, else the shipped model in models/race-winner/), scored with onnxruntime-node.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// (the weekend recipe: the registry's champion, else the shipped model in models/race-winner/), its trees, if any,
+// scored with onnxruntime-node.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeatureImportance, ModelSummary, RunSummary, WinnerPrediction } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
@@ -11,9 +12,11 @@ import { listRuns } from '../registry/tracking.js';
 import { GbdtModel } from './gbdt/index.js';
 import { loadOnnx, type OnnxScorer } from './onnx/serve.js';
 import { entriesOfRace } from './race-winner/entries.js';
-import { datasetOf, type WinnerData } from './race-winner/dataset.js';
+import { weekendDataOf, type WinnerData } from './race-winner/dataset.js';
+import { isRecipeModel, RECIPE_FORMAT, recipeProbabilities, type RecipeModelJSON } from './race-winner/recipe.js';
+import { storeFeatures } from './race-winner/store.js';
 import { logPredictions } from '../monitoring/log.js';
-import { winnerProbabilities, type WinnerModelJSON } from './race-winner/model.js';
+import { monitoredRefs } from '../monitoring/source.js';
 
 export const RACE_WINNER = 'race-winner';
 
@@ -76,8 +79,11 @@ export function exportModel(db: Db, dbFile: string, name: string, version: numbe
   const rec = version !== undefined ? reg.get(name, version) : reg.byAlias(name, 'champion');
   if (!rec) throw new DataError(`model ${name}: no ${version !== undefined ? `version ${version}` : 'champion'} to export`);
   mkdirSync(out, { recursive: true });
-  const files = ['model.json', 'model.onnx', 'card.md'].filter((f) => existsSync(join(rec.dir, f)));
+  const all = ['model.json', 'model.onnx', 'card.md'];
+  const files = all.filter((f) => existsSync(join(rec.dir, f)));
   for (const f of files) copyFileSync(join(rec.dir, f), join(out, f));
+  // a file of an earlier export that this version lacks (e.g. model.onnx of a model with trees) must not stay behind
+  for (const f of all) if (!files.includes(f)) rmSync(join(out, f), { force: true });
   const meta: ShippedMeta = {
     name,
     version: rec.version,
@@ -92,23 +98,59 @@ export function exportModel(db: Db, dbFile: string, name: string, version: numbe
   return [...files, 'meta.json'];
 }
 
-/** A loaded race-winner model: the JSON (blend, linear part) and a margin scorer (ONNX, else the TS GBDT). */
+/** A loaded race-winner model (the weekend recipe) and its tree margins: ONNX when shipped with the model, else the
+ *  TS GBDT; undefined for a linear-only recipe. */
 export interface LoadedWinner {
   source: string;
   version: number;
-  model: WinnerModelJSON;
-  margins(x: Float64Array, rows: number): Promise<Float64Array>;
+  model: RecipeModelJSON;
+  margins(d: Pick<WinnerData, 'x' | 'rows'>): Promise<Float64Array | undefined>;
+}
+
+/** Champion folders already reported as unservable (one stderr line per process, not one per load). */
+const reported = new Set<string>();
+
+function readWinner(dir: string): unknown {
+  return JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as unknown;
+}
+
+const formatOf = (m: unknown) => String((m as { format?: unknown } | null)?.format ?? 'unknown');
+
+interface WinnerSource {
+  dir: string;
+  source: string;
+  version: number;
+  model: RecipeModelJSON;
+}
+
+/** The registry's champion, else the shipped model. A champion of an earlier recipe (another format) is not served:
+ *  the shipped model is, and stderr says why once. */
+function winnerSource(db: Db, dbFile: string): WinnerSource | null {
+  const champ = new Registry(db, dbFile).byAlias(RACE_WINNER, 'champion');
+  if (champ && existsSync(join(champ.dir, 'model.json'))) {
+    const model = readWinner(champ.dir);
+    if (isRecipeModel(model)) return { dir: champ.dir, source: `registry v${champ.version}`, version: champ.version, model };
+    if (!reported.has(champ.dir))
+      console.error(
+        `race-winner: registry champion v${champ.version} has format ${formatOf(model)} (an earlier recipe), not ${RECIPE_FORMAT}; ` +
+          'serving the shipped model. Train one (`pitwall train race-winner`) or promote one (`pitwall models promote race-winner VERSION`).',
+      );
+    reported.add(champ.dir);
+  }
+  const s = shipped(RACE_WINNER);
+  if (!s || !existsSync(join(s.dir, 'model.json'))) return null;
+  const model = readWinner(s.dir);
+  if (!isRecipeModel(model)) throw new DataError(`race-winner: the shipped model in ${s.dir} has format ${formatOf(model)}, not ${RECIPE_FORMAT}`);
+  return { dir: s.dir, source: 'shipped', version: 0, model };
 }
 
 export async function loadWinner(db: Db, dbFile: string): Promise<LoadedWinner | null> {
-  const reg = new Registry(db, dbFile);
-  const champ = reg.byAlias(RACE_WINNER, 'champion');
-  const dir = champ ? champ.dir : shipped(RACE_WINNER)?.dir;
-  if (!dir || !existsSync(join(dir, 'model.json'))) return null;
-  const model = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as WinnerModelJSON;
-  const gbdt = GbdtModel.fromJSON(model.gbdt);
+  const src = winnerSource(db, dbFile);
+  if (!src) return null;
+  const { dir, model } = src;
+  const gbdt = model.gbdt ? GbdtModel.fromJSON(model.gbdt) : null;
   let onnx: OnnxScorer | null = null;
-  if (existsSync(join(dir, 'model.onnx'))) {
+  if (gbdt && existsSync(join(dir, 'model.onnx'))) {
     try {
       onnx = await loadOnnx(new Uint8Array(readFileSync(join(dir, 'model.onnx'))));
     } catch (e) {
@@ -117,19 +159,24 @@ export async function loadWinner(db: Db, dbFile: string): Promise<LoadedWinner |
       onnx = null;
     }
   }
+  const cols = model.features.length;
   return {
-    source: champ ? `registry v${champ.version}` : 'shipped',
-    version: champ?.version ?? 0,
+    source: src.source,
+    version: src.version,
     model,
-    margins: async (x, rows) => (onnx ? onnx.score(x, rows, model.features.length) : gbdt.predictRaw(x, rows)),
+    margins: async (d) => (!gbdt ? undefined : onnx ? onnx.score(d.x, d.rows, cols) : gbdt.predictRaw(d.x, d.rows)),
   };
 }
 
 let loggingFailed = false;
 
-/** Records served predictions in the monitoring prediction log (features + output), best effort. */
+/** Records served predictions in the monitoring prediction log, best effort: the model's weekend features, plus the
+ *  feature-store refs the drift monitor watches (monitoring/source.ts), read at the race start like its reference. */
 function logServed(db: Db, w: LoadedWinner, d: WinnerData, p: Float64Array): void {
   try {
+    const refs = monitoredRefs(RACE_WINNER);
+    const st = storeFeatures(db, d.entries, refs);
+    const value = (v: number) => (Number.isNaN(v) ? null : v);
     logPredictions(db, {
       model: RACE_WINNER,
       version: w.version,
@@ -137,7 +184,10 @@ function logServed(db: Db, w: LoadedWinner, d: WinnerData, p: Float64Array): voi
       rows: d.entries.map((e, i) => ({
         race: { season: e.season, round: e.round },
         driver: e.driver,
-        features: Object.fromEntries(d.features.map((f, j) => [f, Number.isNaN(d.x[i * d.cols + j]!) ? null : d.x[i * d.cols + j]!])),
+        features: {
+          ...Object.fromEntries(d.features.map((f, j) => [f, value(d.x[i * d.cols + j]!)])),
+          ...Object.fromEntries(refs.map((r, j) => [r, value(st.x[i * refs.length + j]!)])),
+        },
         output: p[i]!,
       })),
     });
@@ -152,9 +202,9 @@ function logServed(db: Db, w: LoadedWinner, d: WinnerData, p: Float64Array): voi
 export async function predictWinner(db: Db, w: LoadedWinner, season: number, round: number): Promise<WinnerPrediction[]> {
   const entries = entriesOfRace(db, season, round);
   if (!entries.length) return [];
-  const d = datasetOf(db, entries);
+  const d = weekendDataOf(db, entries);
   if (d.features.join() !== w.model.features.join()) throw new DataError(`race-winner model expects features ${w.model.features.join(',')}`);
-  const p = winnerProbabilities(w.model, await w.margins(d.x, d.rows), d);
+  const p = recipeProbabilities(w.model, d, await w.margins(d));
   logServed(db, w, d, p);
   return entries
     .map((e, i) => ({ driver: e.driver, code: e.code, probability: +p[i]!.toFixed(6) }))

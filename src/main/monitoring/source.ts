@@ -38,11 +38,21 @@ const num = (v: FeatureValue | undefined): number =>
   typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : NaN;
 
 /** Feature values of every (race, starter) in the seasons, grouped by race in start order. */
-export function storeSamples(db: Db, seasons: [number, number], refs: string[], store = new FeatureStore(db)): RaceSample[] {
+export function storeSamples(
+  db: Db,
+  seasons: [number, number],
+  refs: string[],
+  store = new FeatureStore(db),
+): RaceSample[] {
   const rows = raceEntryRows(db, { from: seasons[0], to: seasons[1] });
   if (!rows.length) return [];
   const res = store.getHistoricalFeatures(
-    rows.map((r) => ({ race: r.race, driver: r.driver, constructor: r.constructor, event_timestamp: r.event_timestamp })),
+    rows.map((r) => ({
+      race: r.race,
+      driver: r.driver,
+      constructor: r.constructor,
+      event_timestamp: r.event_timestamp,
+    })),
     refs,
   );
   const out: RaceSample[] = [];
@@ -61,8 +71,15 @@ export function storeSamples(db: Db, seasons: [number, number], refs: string[], 
 }
 
 /** Feature values of logged predictions (latest per race and driver), matched to refs by full name, short name
- *  (after the colon) or a known alias. */
-export function loggedSamples(db: Db, model: string, refs: string[], opts: { version?: string } = {}): RaceSample[] {
+ *  (after the colon) or a known alias, in that order. A value logged under the full name is used even when null
+ *  (missing), so a model's own feature of the same short name (e.g. the race-winner's capped quali_gap_pct) never
+ *  stands in for it. */
+export function loggedSamples(
+  db: Db,
+  model: string,
+  refs: string[],
+  opts: { version?: string } = {},
+): RaceSample[] {
   ensureMonitorTables(db);
   const rows = db
     .prepare(
@@ -71,17 +88,24 @@ export function loggedSamples(db: Db, model: string, refs: string[], opts: { ver
          GROUP BY season, round, driver, COALESCE(lap, -1))
        ORDER BY season, round`,
     )
-    .all(model, opts.version ?? null, opts.version ?? null) as { season: number; round: number; features: string }[];
+    .all(model, opts.version ?? null, opts.version ?? null) as {
+    season: number;
+    round: number;
+    features: string;
+  }[];
   const out: RaceSample[] = [];
   for (const r of rows) {
     const race = `${r.season}-${r.round}`;
     let s = out[out.length - 1];
-    if (!s || s.race !== race) out.push((s = { race, values: Object.fromEntries(refs.map((f) => [f, [] as number[]])) }));
+    if (!s || s.race !== race)
+      out.push((s = { race, values: Object.fromEntries(refs.map((f) => [f, [] as number[]])) }));
     const f = JSON.parse(r.features) as Record<string, FeatureValue>;
     for (const ref of refs) {
       const short = ref.slice(ref.indexOf(':') + 1);
       const alias = ALIASES[short]?.find((a) => a in f);
-      (s.values[ref] as number[]).push(num(f[ref] ?? f[short] ?? (alias === undefined ? undefined : f[alias])));
+      (s.values[ref] as number[]).push(
+        num(ref in f ? f[ref] : (f[short] ?? (alias === undefined ? undefined : f[alias]))),
+      );
     }
   }
   return out;

@@ -70,7 +70,7 @@ function importanceTable(imp: FeatureImportance[]): string {
     '| feature | gain share | permutation Δ |',
     '|---|---:|---:|',
     ...[...imp]
-      .sort((x, y) => y.gain - x.gain)
+      .sort((x, y) => y.gain - x.gain || (y.permutation ?? 0) - (x.permutation ?? 0))
       .map(
         (f) =>
           `| ${f.feature} | ${(f.gain / total).toFixed(3)} | ${f.permutation === undefined ? '–' : f.permutation.toFixed(4)} |`,

@@ -98,6 +98,26 @@ describe('training pipeline', () => {
     db.close();
   });
 
+  it('a champion the kind cannot evaluate on a new test split (an earlier format) is replaced, not a crash', async () => {
+    const { db, file } = tempDb();
+    const score = { v: 1.0 };
+    const kind = fakeKind(score);
+    expect((await runPipeline(kind, db, file, { split, register: true })).promoted).toBe(true);
+    const evaluate = kind.evaluate;
+    kind.evaluate = (c, t, d, s) => {
+      if ((t.model as { v: number }).v === 1.0) throw new Error('model format 1 is not 2');
+      return evaluate(c, t, d, s);
+    };
+    score.v = 5; // worse than the champion's stored metric, but that was on another test split
+    const r = await runPipeline(kind, db, file, { split: { ...split, test: [2003, 2003] }, register: true });
+    expect(r.promoted).toBe(true);
+    expect(r.promotion).toMatch(
+      /^replaces champion v1 \(the champion cannot be evaluated on test 2003-2003: model format 1 is not 2\)$/,
+    );
+    expect(new Registry(db, file).byAlias('fake', 'champion')!.version).toBe(2);
+    db.close();
+  });
+
   it('a failed validation stops with a readable reason and registers nothing', async () => {
     const { db, file } = tempDb();
     const err = await runPipeline(fakeKind({ v: 1 }, false), db, file, { split, register: true }).catch(

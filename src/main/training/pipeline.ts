@@ -136,21 +136,32 @@ export async function runPipeline(
           const same = champ.lineage.testSeasons.join('-') === o.split.test.join('-');
           if (same) {
             champValue = champ.metrics[kind.primaryMetric];
-            how = 'stored metrics on the same test split';
+            how =
+              champValue === undefined
+                ? `the champion has no stored ${kind.primaryMetric}`
+                : 'stored metrics on the same test split';
           } else {
             // re-evaluate the champion's model on this test split
             const model = JSON.parse(
               reg.readFile(champ, 'model.json')?.toString('utf8') ?? 'null',
             ) as unknown;
-            const ev = await kind.evaluate(ctx, { model, params: {} }, data, o.split);
-            champValue = ev.metrics[kind.primaryMetric];
-            how = `champion re-evaluated on test ${o.split.test.join('-')}`;
+            try {
+              const ev = await kind.evaluate(ctx, { model, params: {} }, data, o.split);
+              champValue = ev.metrics[kind.primaryMetric];
+              how = `champion re-evaluated on test ${o.split.test.join('-')}`;
+            } catch (e) {
+              // e.g. a champion of an earlier recipe the kind no longer evaluates: it cannot be compared, nor served
+              how = `the champion cannot be evaluated on test ${o.split.test.join('-')}: ${(e as Error).message}`;
+              log(`promote: ${how}`);
+            }
           }
         }
         if (!champ || champValue === undefined || isBetter(kind.direction, cand, champValue)) {
-          const reason = champ
-            ? `${kind.primaryMetric} ${cand} better than champion v${champ.version} (${champValue}; ${how})`
-            : 'first version: no champion yet';
+          const reason = !champ
+            ? 'first version: no champion yet'
+            : champValue === undefined
+              ? `replaces champion v${champ.version} (${how})`
+              : `${kind.primaryMetric} ${cand} better than champion v${champ.version} (${champValue}; ${how})`;
           reg.setAlias(kind.name, 'champion', rec.version, reason);
           return [true, reason] as const;
         }

@@ -1,10 +1,9 @@
-// The race-winner dataset: entries + feature matrix + labels, grouped by race in start order. Columns: the model's own
-// pre-race features (features.ts) followed by the feature store's `race_winner` service refs (store.ts).
+// The race-winner dataset: entries + feature matrix + labels, grouped by race in start order. Columns: the weekend
+// features (weekend.ts); tests and experiments may build a WinnerData of other columns with fromEntries.
 import type { Db } from '../../data/db.js';
 import { raceEntries, type Entry } from './entries.js';
-import { computeFeatures, FEATURE_SET_VERSION, FEATURES } from './features.js';
 import { groupsOf, type Groups } from './metrics.js';
-import { storeFeatures } from './store.js';
+import { WEEKEND_FEATURES, WEEKEND_SET_VERSION, weekendFeatures } from './weekend.js';
 
 export interface WinnerData {
   features: string[];
@@ -22,29 +21,27 @@ export interface WinnerData {
   views: { name: string; version: number }[];
 }
 
-export function buildDataset(db: Db, from: number, to: number): WinnerData {
-  return datasetOf(db, raceEntries(db, from, to));
+/** First season of the dataset: knockout qualifying with one timed lap per car set (gaps in % are comparable
+ *  since). Training ranges may start later; the recipe ignores rows outside its training seasons. */
+export const DATA_START = 2010;
+
+const WEEKEND_VIEW = { name: 'race_winner_weekend', version: WEEKEND_SET_VERSION };
+
+/** The weekend-feature dataset of seasons [from, to] (one pass over the history). */
+export function weekendDataset(db: Db, from: number, to: number): WinnerData {
+  return weekendDataOf(db, raceEntries(db, from, to));
 }
 
-/** Features for the given entries (grouped by race, in start order). */
-export function datasetOf(db: Db, entries: Entry[]): WinnerData {
-  const own = computeFeatures(db, entries);
-  const st = storeFeatures(db, entries);
-  const a = FEATURES.length;
-  const b = st.refs.length;
-  const x = new Float64Array(entries.length * (a + b));
-  for (let r = 0; r < entries.length; r++) {
-    x.set(own.subarray(r * a, (r + 1) * a), r * (a + b));
-    x.set(st.x.subarray(r * b, (r + 1) * b), r * (a + b) + a);
-  }
-  return fromEntries(entries, x, [...FEATURES, ...st.refs], [{ name: 'race_winner_features', version: FEATURE_SET_VERSION }, ...st.views]);
+/** Weekend features for the given entries (grouped by race in start order), e.g. one race to serve. */
+export function weekendDataOf(db: Db, entries: Entry[]): WinnerData {
+  return fromEntries(entries, weekendFeatures(db, entries), WEEKEND_FEATURES);
 }
 
 export function fromEntries(
   entries: Entry[],
   x: Float64Array,
-  features: readonly string[] = FEATURES,
-  views: WinnerData['views'] = [{ name: 'race_winner_features', version: FEATURE_SET_VERSION }],
+  features: readonly string[],
+  views: WinnerData['views'] = [WEEKEND_VIEW],
 ): WinnerData {
   const raceIds = Int32Array.from(entries, (e) => e.raceId);
   return {

@@ -1,14 +1,15 @@
-// The weekend-first race-winner model (format 3): a linear conditional logit (softmax over each race's starters) on
+// The race-winner model, weekend first (format 3): a linear conditional logit (softmax over each race's starters) on
 // the weekend features, optionally boosted by a conditional-logit GBDT started from the linear utilities, the two
 // mixed as probabilities p = w·p_linear + (1−w)·p_boosted. Every choice — the L2 of the linear part, the boosting
 // rounds (0 = no trees) and w — is made by an inner time-ordered validation on the LAST seasons of the training range
 // (fold v: fit on seasons < v, score v; pooled logloss); the trees are adopted only when they beat the linear model
 // there by TREES_MARGIN; last, a share ε of the pole-sitter prior may be blended in. The test season is never seen.
+// Trained and registered by the model kind `race-winner` (training/kinds/race-winner.ts), served by models/service.ts,
+// judged season by season by rolling.ts, and the prior of the in-race win-probability model.
 import { GbdtModel, trainGbdt, type GbdtJSON, type GbdtParams } from '../gbdt/index.js';
 import { fitConditionalLogit, fitLogistic, logisticMargin, type LogisticJSON } from '../logistic.js';
 import { seasonSlice, type WinnerData } from './dataset.js';
 import { groupsOf, poleScores, softmaxByRace, winnerMetrics, type Groups } from './metrics.js';
-import { columns } from './model.js';
 
 export const RECIPE_FORMAT = 'pitwall-race-winner/3';
 /** Bump when the recipe's choices or grids change (cached rolling results are keyed by it). */
@@ -74,6 +75,54 @@ export interface RecipeModelJSON {
   pole: number;
   trainSeasons: [number, number];
   cv: { folds: number[]; linearL2: number; decay: number; featureSet: number; rounds: number; logloss: number; linearLogloss: number };
+}
+
+/** True for a model of this recipe (a registered model of an earlier recipe has another format). */
+export const isRecipeModel = (m: unknown): m is RecipeModelJSON =>
+  typeof m === 'object' && m !== null && (m as { format?: unknown }).format === RECIPE_FORMAT;
+
+/** What the inner validation chose, as reported by `evaluate race-winner` (both protocols). */
+export interface RecipeChoices {
+  feature_set: 'weekend' | 'weekend+points';
+  linear_l2: number;
+  decay: number;
+  /** Boosting rounds of the inner folds (0 = no trees; the final fit uses 1.1× as many on the larger range). */
+  rounds: number;
+  w_linear: number;
+  pole: number;
+  inner_folds: number[];
+}
+export function recipeChoices(m: RecipeModelJSON): RecipeChoices {
+  return {
+    feature_set: m.cv.featureSet ? 'weekend+points' : 'weekend',
+    linear_l2: m.cv.linearL2,
+    decay: m.cv.decay,
+    rounds: m.cv.rounds,
+    w_linear: m.mix.linear,
+    pole: m.pole,
+    inner_folds: m.cv.folds,
+  };
+}
+
+/** A column by name: a feature `f`, `log(f)` or the indicator `f=k` (0 when f is missing). */
+function column(d: Pick<WinnerData, 'features'>, name: string): { f: number; op: (v: number) => number } {
+  const m = /^log\((.+)\)$/.exec(name) ?? /^(.+)=(-?\d+(?:\.\d+)?)$/.exec(name);
+  const base = m ? m[1]! : name;
+  const f = d.features.indexOf(base);
+  if (f < 0) throw new Error(`race-winner: feature "${base}" missing from the data`);
+  if (!m) return { f, op: (v) => v };
+  if (name.startsWith('log(')) return { f, op: (v) => (v > 0 ? Math.log(v) : NaN) };
+  const k = Number(m[2]);
+  return { f, op: (v) => (v === k ? 1 : 0) };
+}
+
+/** The named (possibly derived) columns of d.x, row-major. */
+export function columns(d: Pick<WinnerData, 'x' | 'rows' | 'cols' | 'features'>, names: string[]): Float64Array {
+  const cs = names.map((n) => column(d, n));
+  const out = new Float64Array(d.rows * cs.length);
+  for (let r = 0; r < d.rows; r++)
+    for (let k = 0; k < cs.length; k++) out[r * cs.length + k] = cs[k]!.op(d.x[r * d.cols + cs[k]!.f]!);
+  return out;
 }
 
 const fitLinear = (d: WinnerData, l2: number, cols: string[], decay: number) =>

@@ -3,10 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { sharedDb } from '../../../../tests/helpers/db.js';
 import { fitConditionalLogit } from '../logistic.js';
-import type { WinnerData } from './dataset.js';
-import { columns } from './model.js';
-import { fitRecipe, RECIPE_FORMAT, recipeProbabilities, type FittedRecipe } from './recipe.js';
-import { rollingEvaluate, weekendDataset } from './rolling.js';
+import { weekendDataset, type WinnerData } from './dataset.js';
+import { columns, fitRecipe, RECIPE_FORMAT, recipeProbabilities, type FittedRecipe } from './recipe.js';
+import { rollingEvaluate } from './rolling.js';
 
 const COLS = ['quali_gap_pct', 'log_grid', 'team_race_pace'];
 

@@ -4,26 +4,25 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../../data/db.js';
-import { raceEntries } from './entries.js';
-import { fromEntries, seasonSlice, type WinnerData } from './dataset.js';
+import { DATA_START, seasonSlice, weekendDataset, type WinnerData } from './dataset.js';
 import { groupsOf, poleScores, softmaxByRace, winnerMetrics, type WinnerMetrics } from './metrics.js';
-import { fitRecipe, logisticBaselineProbs, RECIPE_VERSION, recipeProbabilities, type FittedRecipe, type RecipeModelJSON } from './recipe.js';
-import { WEEKEND_FEATURES, WEEKEND_SET_VERSION, weekendFeatures } from './weekend.js';
-
-/** First training season: knockout qualifying with one timed lap per car set (gaps in % are comparable since). */
-export const DATA_START = 2010;
-
-/** The weekend-feature dataset of seasons [from, to] (one pass over the history). */
-export function weekendDataset(db: Db, from: number, to: number): WinnerData {
-  const entries = raceEntries(db, from, to);
-  return fromEntries(entries, weekendFeatures(db, entries), WEEKEND_FEATURES, [{ name: 'race_winner_weekend', version: WEEKEND_SET_VERSION }]);
-}
+import {
+  fitRecipe,
+  logisticBaselineProbs,
+  RECIPE_VERSION,
+  recipeChoices,
+  recipeProbabilities,
+  type FittedRecipe,
+  type RecipeChoices,
+  type RecipeModelJSON,
+} from './recipe.js';
+import { WEEKEND_SET_VERSION } from './weekend.js';
 
 type Scores = Omit<WinnerMetrics, 'races'>;
 export interface RollingSeason extends WinnerMetrics {
   season: number;
   train_seasons: [number, number];
-  chosen: { feature_set: string; linear_l2: number; decay: number; rounds: number; w_linear: number; pole: number; inner_folds: number[] };
+  chosen: RecipeChoices;
   baselines: { pole_sitter: Scores; logistic_regression: Scores };
 }
 export interface RollingReport {
@@ -100,15 +99,7 @@ export function rollingEvaluate(
           season: s,
           ...m,
           train_seasons: [start, s - 1],
-          chosen: {
-            feature_set: f.model.cv.featureSet ? 'weekend+points' : 'weekend',
-            linear_l2: f.model.cv.linearL2,
-            decay: f.model.cv.decay,
-            rounds: f.model.cv.rounds,
-            w_linear: f.model.mix.linear,
-            pole: f.model.pole,
-            inner_folds: f.model.cv.folds,
-          },
+          chosen: recipeChoices(f.model),
           baselines: { pole_sitter: strip(winnerMetrics(pole, test.won, test.groups)), logistic_regression: strip(winnerMetrics(lr, test.won, test.groups)) },
         },
       };

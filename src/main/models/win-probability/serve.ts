@@ -6,10 +6,9 @@ import type { WinProbabilityTrace } from '../../../shared/domain.js';
 import type { Db } from '../../data/db.js';
 import { shippedModelsDir } from '../../data/paths.js';
 import { Registry } from '../../registry/registry.js';
-import { fromEntries } from '../race-winner/dataset.js';
+import { weekendDataOf } from '../race-winner/dataset.js';
 import { entriesOfRace } from '../race-winner/entries.js';
 import { recipeProbabilities } from '../race-winner/recipe.js';
-import { WEEKEND_FEATURES, weekendFeatures } from '../race-winner/weekend.js';
 import { predictWinProb, type WinProbModelJSON } from './model.js';
 import { raceStates, type Priors } from './state.js';
 
@@ -35,7 +34,7 @@ export function winProbabilityTrace(db: Db, w: LoadedWinProb, season: number, ro
   const entries = entriesOfRace(db, season, round);
   const out: WinProbabilityTrace = { season, round, source: w.source, laps: [] };
   if (!entries.length) return out;
-  const d = fromEntries(entries, weekendFeatures(db, entries), WEEKEND_FEATURES);
+  const d = weekendDataOf(db, entries);
   const pre = w.model.prerace ? recipeProbabilities(w.model.prerace, d) : Float64Array.from(entries, () => 1 / entries.length);
   const key = `${season}-${round}`;
   const priors: Priors = new Map([[key, new Map(entries.map((e, i) => [e.driver, pre[i]!]))]]);

@@ -1,51 +1,79 @@
-// Model kind "race-winner": one row per (race, starter); P(win) normalised over each race's starters.
+// Model kind "race-winner": one row per (race, starter); P(win) normalised over each race's starters. The model is
+// the weekend-first recipe (models/race-winner/recipe.ts): every choice made on the last training seasons, the
+// test seasons never seen. ONNX: the recipe's trees, when it chose any (their margins are added to the linear
+// utilities of the boosted member); a linear-only recipe ships model.json alone.
+import { DataError } from '../../data/errors.js';
 import { GbdtModel, rng } from '../../models/gbdt/index.js';
 import { gbdtToOnnx } from '../../models/onnx/export.js';
-import { buildDataset, seasonSlice, type WinnerData } from '../../models/race-winner/dataset.js';
-import { poleScores, softmaxByRace, winnerMetrics, winnerUncertainty } from '../../models/race-winner/metrics.js';
 import {
-  GBDT_PARAMS,
-  logisticBaseline,
-  predictWinnerProbs,
-  trainWinner,
-  type WinnerModelJSON,
-} from '../../models/race-winner/model.js';
+  DATA_START,
+  seasonSlice,
+  weekendDataset,
+  type WinnerData,
+} from '../../models/race-winner/dataset.js';
+import {
+  poleScores,
+  softmaxByRace,
+  winnerMetrics,
+  winnerUncertainty,
+} from '../../models/race-winner/metrics.js';
+import {
+  fitRecipe,
+  isRecipeModel,
+  logisticBaselineProbs,
+  RECIPE_FORMAT,
+  recipeChoices,
+  recipeProbabilities,
+  WEEKEND_GBDT,
+  type RecipeModelJSON,
+} from '../../models/race-winner/recipe.js';
 import type { FeatureImportance } from '../../../shared/domain.js';
 import type { ModelKind } from '../kind.js';
 import { seasonsWithResults } from '../kind.js';
 
 interface Data {
+  /** Every season from DATA_START (or the split's start, if earlier) to the last test season. */
   all: WinnerData;
   train: WinnerData;
   test: WinnerData;
 }
 
 const MIN_RACES_PER_SEASON = 5;
+/** The recipe's inner validation needs two seasons before its first fold. */
+const MIN_TRAIN_SEASONS = 3;
 
 export const kind: ModelKind<Data> = {
   name: 'race-winner',
   summary:
-    'Probability of each starter winning a Grand Prix, from pre-race features (qualifying, grid, form, standings).',
+    'Probability of each starter winning a Grand Prix, from this weekend first (qualifying gap, grid, sprint), then ' +
+    'the team’s pace this season, the driver, reliability and the circuit.',
   primaryMetric: 'logloss',
   direction: 'min',
   card: {
     intendedUse:
       'Pre-race win probabilities for the drivers of a Grand Prix once qualifying is known, shown in the app beside the ' +
-      'replay and used as a prior by the strategy tools. Not for betting; probabilities are calibrated on past seasons only.',
+      'replay (the in-race win-probability model takes its lap-0 prior from the same recipe, refitted per season). ' +
+      'Not for betting; probabilities are calibrated on past seasons only.',
     data:
-      'Ergast results, qualifying and standings (2000 onward for driver/team history). One row per (race, starter); the ' +
-      'label is the race winner. Every feature uses only races that ended before the race starts plus this weekend’s ' +
-      'qualifying and grid. Rolling-origin CV by season inside the training range chooses the L2 strength, boosting ' +
-      'rounds and the probability-mixture weight of the linear and boosted members; the recipe itself was chosen by ' +
-      'nested rolling-origin validation inside 2014–2022 (mean logloss on 2017–18, 2019–20, 2021–22), never on a test split.',
+      'Ergast results, qualifying and sprint results. One row per (race, starter); the label is the race winner. ' +
+      'Weekend features (race_winner_weekend): qualifying gap to pole in % and its log, the ' +
+      'team-mate’s gap, grid (linear, log, pole, front row, pit-lane start), the sprint as a correction to qualifying; ' +
+      'the team’s qualifying and race pace this season (recency-weighted, last season only as a carry-over), driver vs ' +
+      'car, driver race pace, points rates and share, mechanical-DNF and DNF rates, circuit affinity. Every value uses ' +
+      'only races that ended before the race starts plus this weekend’s sessions. The model is a conditional logit ' +
+      '(softmax over each race’s starters), optionally boosted by a conditional-logit GBDT from its utilities and mixed ' +
+      'with it as probabilities, then blended with a share of the pole-sitter prior. Rows of the training seasons only ' +
+      'are fitted; inner folds = the last 4 training seasons (fold v fitted on the training seasons before v, pooled ' +
+      'logloss) choose the feature set (weekend, or weekend + points history), L2, season decay, boosting rounds (trees ' +
+      'adopted only if they beat the linear model by 0.01), the mixture weight and the pole blend. The test seasons are ' +
+      'never seen.',
     limitations: [
-      'Knows nothing about weather, safety cars, penalties announced after qualifying, or car upgrades.',
-      'A regulation change (e.g. 2014, 2022) makes the form features briefly misleading.',
-      'Sprint weekends are treated like any other race; sprint results enter only through the standings.',
+      'Knows nothing about weather, safety cars, penalties announced after qualifying, or car upgrades before they show in a race.',
+      'A regulation change (e.g. 2014, 2022) makes last season’s carry-over misleading for the first races.',
       'Test sets of one or two seasons (~20–46 races) give metrics with wide uncertainty (±1 race ≈ ±2 % top1).',
-      'Recipe chosen by nested rolling-origin validation (2017–18, 2019–20, 2021–22): probability mixture 1.381 mean ' +
-        'logloss vs 1.455 for the earlier product-of-experts with a fixed pole logit; candidates within ±0.01 of each ' +
-        'other are indistinguishable on 123 validation races.',
+      'Replaced the earlier recipe (linear + trees on feature-store form features) after time-ordered evaluation. The ' +
+        'weekend recipe was developed on rolling 2012–2015 (training from 2006); a few choices followed a look at the ' +
+        'rolling 2016–2024 results (README), so that table is not a clean hold-out.',
     ],
   },
 
@@ -62,6 +90,12 @@ export const kind: ModelKind<Data> = {
       name: 'time order',
       ok: split.train[1] < split.test[0],
       detail: `train ${split.train.join('–')} must end before test ${split.test.join('–')} starts`,
+    });
+    const trainSeasons = split.train[1] - split.train[0] + 1;
+    checks.push({
+      name: 'training seasons',
+      ok: trainSeasons >= MIN_TRAIN_SEASONS,
+      detail: `${trainSeasons} training seasons (need ≥ ${MIN_TRAIN_SEASONS}: the inner validation folds need two seasons before them)`,
     });
     const perSeason = db
       .prepare(
@@ -111,7 +145,8 @@ export const kind: ModelKind<Data> = {
   },
 
   features(ctx, split) {
-    const all = buildDataset(ctx.db, split.train[0], split.test[1]);
+    // the history features need earlier seasons; the recipe fits only the rows of split.train
+    const all = weekendDataset(ctx.db, Math.min(DATA_START, split.train[0]), split.test[1]);
     return {
       all,
       train: seasonSlice(all, split.train[0], split.train[1]),
@@ -130,37 +165,52 @@ export const kind: ModelKind<Data> = {
   },
 
   train(ctx, d, split) {
-    const t = trainWinner(d.all, split.train, ctx.seed);
+    const f = fitRecipe(d.train, split.train, { seed: ctx.seed, log: ctx.log });
+    const m = f.model;
+    const c = recipeChoices(m);
     return {
-      model: t.model,
-      onnx: gbdtToOnnx(t.gbdt, { name: 'race-winner' }),
+      model: m,
+      ...(f.gbdt ? { onnx: gbdtToOnnx(f.gbdt, { name: 'race-winner' }) } : {}),
       params: {
-        ...Object.fromEntries(
-          Object.entries(GBDT_PARAMS).map(([k, v]) => [`gbdt_${k}`, v as string | number]),
-        ),
-        gbdt_rounds: t.model.cv.rounds,
-        linear_l2: t.model.cv.linearL2,
-        mix_linear: t.model.mix?.linear ?? 0,
-        mix_boosted: t.model.mix?.boosted ?? 0,
-        cv_folds: t.model.cv.folds.map((f) => f.season).join(','),
-        cv_logloss: t.model.cv.logloss,
-        features: t.model.features.length,
+        format: m.format,
+        feature_set: c.feature_set,
+        linear_l2: c.linear_l2,
+        season_decay: c.decay,
+        gbdt_rounds: f.gbdt ? f.gbdt.trees.length : 0,
+        inner_rounds: c.rounds,
+        mix_linear: m.mix.linear,
+        mix_boosted: m.mix.boosted,
+        pole_blend: c.pole,
+        inner_folds: c.inner_folds.join(','),
+        inner_logloss: m.cv.logloss,
+        inner_linear_logloss: m.cv.linearLogloss,
+        features: m.features.length,
+        linear_columns: m.linear.scaler.features.length,
+        ...(f.gbdt
+          ? Object.fromEntries(
+              Object.entries(WEEKEND_GBDT).map(([k, v]) => [`gbdt_${k}`, v as string | number]),
+            )
+          : {}),
       },
-      curves: t.curves,
     };
   },
 
   evaluate(ctx, trained, d, split) {
-    const model = trained.model as WinnerModelJSON;
-    const gbdt = GbdtModel.fromJSON(model.gbdt);
+    const model = trained.model;
+    if (!isRecipeModel(model))
+      throw new DataError(
+        `race-winner: model format ${String((model as { format?: unknown } | null)?.format)} is not ${RECIPE_FORMAT} (an earlier recipe); retrain with \`pitwall train race-winner\``,
+      );
     const test = d.test;
-    const p = predictWinnerProbs(model, gbdt, test);
+    const gbdt = model.gbdt ? GbdtModel.fromJSON(model.gbdt) : null;
+    const p = recipeProbabilities(model, test, gbdt?.predictRaw(test.x, test.rows));
     const m = winnerMetrics(p, test.won, test.groups);
     const pole = winnerMetrics(softmaxByRace(poleScores(test.qualiPos), test.groups), test.won, test.groups);
-    const lr = winnerMetrics(logisticBaseline(d.train, test).p, test.won, test.groups);
+    const lr = winnerMetrics(logisticBaselineProbs(d.train, test), test.won, test.groups);
     const importance = permutationImportance(model, gbdt, test, m.logloss, ctx.seed);
     const baselines = { pole_sitter: { ...pole }, logistic_regression: { ...lr } };
     const u = winnerUncertainty(p, test.won, test.groups, ctx.seed);
+    const chosen = recipeChoices(model);
     const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
     const span = (r: [number, number], f = pct) => `${f(r[0])}–${f(r[1])}`;
     return {
@@ -172,14 +222,22 @@ export const kind: ModelKind<Data> = {
           `logloss ${span(u.ci95.logloss, (v) => v.toFixed(3))}.`,
         `The model's own expectation before the results (mean favourite probability): top1 ${pct(u.expected.top1)} ` +
           `(90 % range ${span(u.expected.top1_range90)}), top3 ${pct(u.expected.top3)} (${span(u.expected.top3_range90)}).`,
+        `Inner folds ${chosen.inner_folds.join(', ')} chose: features ${chosen.feature_set}, L2 ${chosen.linear_l2}, ` +
+          `season decay ${chosen.decay}, ` +
+          (chosen.rounds
+            ? `trees (${chosen.rounds} rounds, linear share ${chosen.w_linear})`
+            : 'no trees (linear model only; gain importance is 0)') +
+          `, pole-sitter blend ${chosen.pole} (inner logloss ${model.cv.logloss.toFixed(4)}, linear alone ${model.cv.linearLogloss.toFixed(4)}).`,
       ],
       report: {
         model: 'race-winner',
+        format: model.format,
         train_seasons: split.train,
         test_seasons: split.test,
         ...m,
         uncertainty: u,
         baselines,
+        chosen,
         mix: model.mix,
         cv: model.cv,
       },
@@ -187,15 +245,16 @@ export const kind: ModelKind<Data> = {
   },
 };
 
-/** Gain (GBDT) and permutation importance: test logloss increase when a feature is shuffled within each race. */
+/** Permutation importance of the served model (test logloss increase when a feature is shuffled within each race)
+ *  and the trees' gain (0 without trees). */
 function permutationImportance(
-  model: WinnerModelJSON,
-  gbdt: GbdtModel,
+  model: RecipeModelJSON,
+  gbdt: GbdtModel | null,
   test: WinnerData,
   base: number,
   seed: number,
 ): FeatureImportance[] {
-  const gains = gbdt.gainImportance();
+  const gains = gbdt?.gainImportance() ?? [];
   const r = rng(seed);
   return test.features.map((feature, f) => {
     const x = Float64Array.from(test.x);
@@ -206,7 +265,7 @@ function permutationImportance(
         x[i * test.cols + f] = x[j * test.cols + f]!;
         x[j * test.cols + f] = a;
       }
-    const p = predictWinnerProbs(model, gbdt, { ...test, x });
+    const p = recipeProbabilities(model, { ...test, x }, gbdt?.predictRaw(x, test.rows));
     const ll = winnerMetrics(p, test.won, test.groups).logloss;
     return { feature, gain: gains[f]?.gain ?? 0, permutation: +(ll - base).toFixed(4) };
   });
