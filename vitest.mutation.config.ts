@@ -12,9 +12,11 @@ export default defineConfig({
     include: [
       'src/main/replay/snapshot.test.ts',
       'src/main/replay/timeline.test.ts',
+      'src/main/replay/tower-columns.test.ts',
       'src/main/commentary/rules.test.ts',
       'src/main/data/importer.test.ts',
       'src/main/strategy/recommend.test.ts',
+      'src/main/strategy/state-at.test.ts',
       'src/main/models/gbdt/train.test.ts',
       'src/main/monitoring/drift-rules.test.ts',
       'src/main/features/historical.test.ts',
