@@ -91,6 +91,30 @@ describe('gbdt on small random data', () => {
     expect(Array.from(GbdtModel.fromJSON(JSON.parse(JSON.stringify(a.toJSON()))).predict(x, n))).toEqual(Array.from(a.predict(x, n)));
   });
 
+  it('with bagging, feature sampling and a base margin, the training margins after every round are the model’s own predictions', () => {
+    // the same rows as validation set: its margins come from the trees' raw-value predictions, the training margins
+    // from the grower (in-bag rows) and the out-of-bag update; both start at init + base margin
+    const baseMargin = Float64Array.from({ length: n }, (_, i) => 0.3 * Math.sin(i));
+    const d = { x, rows: n, cols: 3, y, baseMargin };
+    for (const params of [
+      { numRounds: 12, featureFraction: 0.67, baggingFraction: 0.5, minDataInLeaf: 5, numLeaves: 6, seed: 3 },
+      { numRounds: 12, baggingFraction: 0.8, minDataInLeaf: 5, numLeaves: 6, seed: 4 },
+    ]) {
+      const rounds: [number, number][] = [];
+      const m = trainGbdt(d, { ...params, earlyStoppingRounds: 0 }, d, { onRound: (_, train, valid) => rounds.push([train, valid!]) });
+      expect(rounds).toHaveLength(12);
+      for (const [train, valid] of rounds) expect(train).toBeCloseTo(valid, 9);
+      // and the losses fall: the trees fit the in-bag rows and the out-of-bag rows get the same trees
+      expect(rounds[11]![0]).toBeLessThan(rounds[0]![0] * 0.8);
+      // feature sampling: two of three features per tree
+      for (const t of m.trees) expect(new Set(Array.from(t.feature).filter((f) => f >= 0)).size).toBeLessThanOrEqual(params.featureFraction ? 2 : 3);
+      const raw = m.predictRaw(x, n);
+      const withBase = Float64Array.from(raw, (v, i) => v + baseMargin[i]!);
+      const mse = withBase.reduce((a, v, i) => a + (v - y[i]!) ** 2, 0) / n;
+      expect(mse).toBeLessThan(0.2);
+    }
+  });
+
   it('early stopping keeps the round with the best validation metric and stops that many rounds later', () => {
     // the signal plus heavy noise to train on, the clean signal to validate: better, then overfitting
     const r = rng(13);
