@@ -13,7 +13,7 @@ import { GbdtModel } from './gbdt/index.js';
 import { loadOnnx, type OnnxScorer } from './onnx/serve.js';
 import { entriesOfRace } from './race-winner/entries.js';
 import { weekendDataOf, type WinnerData } from './race-winner/dataset.js';
-import { isRecipeModel, RECIPE_FORMAT, recipeProbabilities, type RecipeModelJSON } from './race-winner/recipe.js';
+import { isRecipeModel, modelFormat, RECIPE_FORMAT, recipeProbabilities, type RecipeModelJSON } from './race-winner/recipe.js';
 import { storeFeatures } from './race-winner/store.js';
 import { logPredictions } from '../monitoring/log.js';
 import { monitoredRefs } from '../monitoring/source.js';
@@ -114,7 +114,6 @@ function readWinner(dir: string): unknown {
   return JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as unknown;
 }
 
-const formatOf = (m: unknown) => String((m as { format?: unknown } | null)?.format ?? 'unknown');
 
 interface WinnerSource {
   dir: string;
@@ -132,7 +131,7 @@ function winnerSource(db: Db, dbFile: string): WinnerSource | null {
     if (isRecipeModel(model)) return { dir: champ.dir, source: `registry v${champ.version}`, version: champ.version, model };
     if (!reported.has(champ.dir))
       console.error(
-        `race-winner: registry champion v${champ.version} has format ${formatOf(model)} (an earlier recipe), not ${RECIPE_FORMAT}; ` +
+        `race-winner: registry champion v${champ.version} has format ${modelFormat(model)} (an earlier recipe), not ${RECIPE_FORMAT}; ` +
           'serving the shipped model. Train one (`pitwall train race-winner`) or promote one (`pitwall models promote race-winner VERSION`).',
       );
     reported.add(champ.dir);
@@ -140,7 +139,7 @@ function winnerSource(db: Db, dbFile: string): WinnerSource | null {
   const s = shipped(RACE_WINNER);
   if (!s || !existsSync(join(s.dir, 'model.json'))) return null;
   const model = readWinner(s.dir);
-  if (!isRecipeModel(model)) throw new DataError(`race-winner: the shipped model in ${s.dir} has format ${formatOf(model)}, not ${RECIPE_FORMAT}`);
+  if (!isRecipeModel(model)) throw new DataError(`race-winner: the shipped model in ${s.dir} has format ${modelFormat(model)}, not ${RECIPE_FORMAT}`);
   return { dir: s.dir, source: 'shipped', version: 0, model };
 }
 

@@ -37,7 +37,7 @@ export const command: Command = {
       ctx.print(
         rep,
         [
-          `win-probability rolling origin ${from}–${to}: logloss (pre-race / running order) at ${(rep.pooled[0] ? rep.pooled : (rep.seasons[0]?.checkpoints ?? [])).map((c) => `${Math.round(c.fraction * 100)} %`).join(', ')}`,
+          `win-probability rolling origin ${from}–${to}: logloss (pre-race / running order) at ${rep.pooled.map((c) => `${Math.round(c.fraction * 100)} %`).join(', ')}`,
           ...rep.seasons.map((s) => row(String(s.season), s.checkpoints)),
           row('pooled', rep.pooled),
         ].join('\n'),

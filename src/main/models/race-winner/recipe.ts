@@ -81,6 +81,9 @@ export interface RecipeModelJSON {
 export const isRecipeModel = (m: unknown): m is RecipeModelJSON =>
   typeof m === 'object' && m !== null && (m as { format?: unknown }).format === RECIPE_FORMAT;
 
+/** The format a stored race-winner model says it has ('unknown' when it says none), for messages. */
+export const modelFormat = (m: unknown): string => String((m as { format?: unknown } | null)?.format ?? 'unknown');
+
 /** What the inner validation chose, as reported by `evaluate race-winner` (both protocols). */
 export interface RecipeChoices {
   feature_set: 'weekend' | 'weekend+points';

@@ -21,6 +21,7 @@ import {
   fitRecipe,
   isRecipeModel,
   logisticBaselineProbs,
+  modelFormat,
   RECIPE_FORMAT,
   recipeChoices,
   recipeProbabilities,
@@ -199,7 +200,7 @@ export const kind: ModelKind<Data> = {
     const model = trained.model;
     if (!isRecipeModel(model))
       throw new DataError(
-        `race-winner: model format ${String((model as { format?: unknown } | null)?.format)} is not ${RECIPE_FORMAT} (an earlier recipe); retrain with \`pitwall train race-winner\``,
+        `race-winner: model format ${modelFormat(model)} is not ${RECIPE_FORMAT} (an earlier recipe); retrain with \`pitwall train race-winner\``,
       );
     const test = d.test;
     const gbdt = model.gbdt ? GbdtModel.fromJSON(model.gbdt) : null;
