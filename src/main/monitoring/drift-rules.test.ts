@@ -13,7 +13,9 @@ function races(count: number, seed: number, shift: { gap?: number; form?: number
     race: `r${seed}-${i}`,
     values: {
       grid: Array.from({ length: 20 }, (_, k) => k + 1),
-      gap: Array.from({ length: 20 }, (_, k) => (k === 19 && i % 3 === 0 ? NaN : -Math.log(1 - r()) * (shift.gap ?? 1))),
+      gap: Array.from({ length: 20 }, (_, k) =>
+        k === 19 && i % 3 === 0 ? NaN : -Math.log(1 - r()) * (shift.gap ?? 1),
+      ),
       form: Array.from({ length: 20 }, () => Math.round(10 + 4 * normal() + (shift.form ?? 0))), // integers: many ties
     },
   }));
@@ -25,7 +27,12 @@ describe('drift statistics', () => {
   const reference = races(40, 1);
 
   it('PSI, KS D and KS p of the observed split equal a plain comparison, for every feature and window', () => {
-    for (const [seed, shift] of [[5, {}], [6, { gap: 1.5 }], [7, { form: 2 }], [8, { form: -6, gap: 0.5 }]] as const) {
+    for (const [seed, shift] of [
+      [5, {}],
+      [6, { gap: 1.5 }],
+      [7, { form: 2 }],
+      [8, { form: -6, gap: 0.5 }],
+    ] as const) {
       for (const m of [1, 4, 15]) {
         const w = races(m, seed, shift);
         const res = detectDrift(reference, w, features, { draws: 20 });
@@ -42,10 +49,20 @@ describe('drift statistics', () => {
   });
 
   it('a window of identical races has no drift: PSI 0, KS 0, p = 1', () => {
-    const same = reference.slice(0, 5).map((r) => ({ ...r, race: `copy-${r.race}`, values: { ...r.values, gap: r.values.grid!, form: r.values.grid! } }));
-    const ref = reference.map((r) => ({ ...r, values: { ...r.values, gap: r.values.grid!, form: r.values.grid! } }));
+    const same = reference
+      .slice(0, 5)
+      .map((r) => ({
+        ...r,
+        race: `copy-${r.race}`,
+        values: { ...r.values, gap: r.values.grid!, form: r.values.grid! },
+      }));
+    const ref = reference.map((r) => ({
+      ...r,
+      values: { ...r.values, gap: r.values.grid!, form: r.values.grid! },
+    }));
     const res = detectDrift(ref, same, features, { draws: 30 });
-    for (const f of features) expect(res.features[f]).toMatchObject({ psi: 0, ks_d: 0, ks_p: 1, p: 1, p_adj: 1, drift: false });
+    for (const f of features)
+      expect(res.features[f]).toMatchObject({ psi: 0, ks_d: 0, ks_p: 1, p: 1, p_adj: 1, drift: false });
     expect(res.drifted).toEqual([]);
   });
 
@@ -85,17 +102,31 @@ describe('drift statistics', () => {
     const a = detectDrift(reference, w, features, { draws: 50, seed: 3 });
     expect(detectDrift(reference, w, features, { draws: 50, seed: 3 })).toEqual(a);
     const b = detectDrift(reference, w, features, { draws: 50, seed: 4 });
-    expect(features.some((f) => b.features[f]!.psi_threshold !== a.features[f]!.psi_threshold || b.features[f]!.p !== a.features[f]!.p)).toBe(true);
+    expect(
+      features.some(
+        (f) =>
+          b.features[f]!.psi_threshold !== a.features[f]!.psi_threshold ||
+          b.features[f]!.p !== a.features[f]!.p,
+      ),
+    ).toBe(true);
   });
 
   it('refuses an empty window or reference', () => {
-    expect(() => detectDrift(reference, [], features)).toThrow(/drift needs races in both the window \(0\) and the reference \(40\)/);
+    expect(() => detectDrift(reference, [], features)).toThrow(
+      /drift needs races in both the window \(0\) and the reference \(40\)/,
+    );
     expect(() => detectDrift([], reference, features)).toThrow(/the reference \(0\)/);
   });
 
   it('windows: consecutive, a short tail joining the last one', () => {
-    expect(windows([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([[1, 2, 3], [4, 5, 6, 7]]);
-    expect(windows([1, 2, 3, 4, 5, 6], 3)).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(windows([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([
+      [1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
+    expect(windows([1, 2, 3, 4, 5, 6], 3)).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(windows([1, 2], 5)).toEqual([[1, 2]]);
     expect(windows([], 5)).toEqual([]);
   });
@@ -122,5 +153,52 @@ describe('drift: the effect-size floor (minPsi, default 0.01)', () => {
     expect(high.drifted).toEqual([]);
     expect(at(0.05).drifted).toEqual(['form']);
     expect(at(0).drifted).toEqual(['form']);
+  });
+});
+
+describe('drift: the edges of the floor, alpha and the thresholds', () => {
+  const reference = races(20, 1);
+  const window = races(4, 9, { gap: 5, form: 20 });
+  const draws = 39;
+
+  it('a PSI equal to the floor is drift; a hair below the floor is not', () => {
+    const psi = detectDrift(reference, window, features, { draws }).features.form!.psi;
+    expect(detectDrift(reference, window, features, { draws, minPsi: psi }).features.form!.drift).toBe(true);
+    expect(
+      detectDrift(reference, window, features, { draws, minPsi: psi * (1 + 1e-9) }).features.form!.drift,
+    ).toBe(false);
+  });
+
+  it('a p_adj equal to alpha is drift; with alpha below the smallest attainable p nothing alarms and the thresholds are infinite', () => {
+    const res = detectDrift(reference, window, features, { draws, alpha: 1 / (draws + 1) });
+    expect(res.features.form!.p_adj).toBe(1 / (draws + 1));
+    expect(res.features.form!.drift).toBe(true);
+    // one draw more allowed: the thresholds become the largest statistics among the draws
+    const one = detectDrift(reference, window, features, { draws, alpha: 2 / (draws + 1) });
+    for (const f of features) expect(one.features[f]!.psi_threshold, f).toBeLessThan(Infinity);
+    const none = detectDrift(reference, window, features, { draws, alpha: 0.5 / (draws + 1) });
+    expect(none.drifted).toEqual([]);
+    for (const f of features)
+      expect([none.features[f]!.psi_threshold, none.features[f]!.ks_threshold], f).toEqual([
+        Infinity,
+        Infinity,
+      ]);
+  });
+
+  it('drifted features are ordered by p_adj, then by PSI (larger first)', () => {
+    const res = detectDrift(reference, window, features, { draws });
+    expect(res.features.gap!.p_adj).toBe(res.features.form!.p_adj);
+    expect(res.drifted).toEqual(
+      res.features.gap!.psi > res.features.form!.psi ? ['gap', 'form'] : ['form', 'gap'],
+    );
+  });
+
+  it('windows: a tail of one race joins the last window; a single full window stays alone', () => {
+    expect(windows([1, 2, 3, 4], 3)).toEqual([[1, 2, 3, 4]]);
+    expect(windows([1, 2, 3], 3)).toEqual([[1, 2, 3]]);
+    expect(windows([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 4)).toEqual([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8, 9, 10],
+    ]);
   });
 });
