@@ -5,15 +5,10 @@
 // recent events in the context, and the Claude path: one regeneration with the checker's feedback, the offline
 // fallback with every verdict recorded, and the circuit breaker (opens after three failures in a row, 30 s).
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type {
-  CommentaryLine,
-  CommentaryStyle,
-  Priority,
-  RaceEvent,
-  RaceEventType,
-} from '../../shared/domain.js';
+import type { CommentaryLine, CommentaryStyle, Priority, RaceEvent } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
 import { sharedDb } from '../../../tests/helpers/db.js';
+import { eventMaker } from '../../../tests/helpers/events.js';
 import { loadRace, type Race } from '../replay/race.js';
 import { buildContext, describeEvent } from './context.js';
 import type { GenerateRequest, Generator } from './generator.js';
@@ -35,21 +30,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-let seq = 0;
-const ev = (
-  type: RaceEventType,
-  priority: Priority,
-  time: number,
-  extra: Partial<RaceEvent> = {},
-): RaceEvent => ({
-  id: `p${++seq}`,
-  type,
-  priority,
-  lap: 10,
-  time,
-  details: {},
-  ...extra,
-});
+const ev = eventMaker('p');
+let seq = 0; // made-up car names for uniq
 /** An event with a key of its own (a HIGH overtake of a made-up pair). */
 const uniq = (time: number, priority: Priority = 'HIGH', extra: Partial<RaceEvent> = {}) =>
   ev('overtake', priority, time, { driver: 'max_verstappen', other: `x${++seq}`, ...extra });

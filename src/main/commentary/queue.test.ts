@@ -3,24 +3,10 @@
 // flurry keeps the newest lap while each is within 120 s of the one before, an overtake joins only its own lead
 // change, coalescing works in time order whatever the input order, and the queue pops by priority then time.
 import { describe, expect, it } from 'vitest';
-import type { Priority, RaceEvent, RaceEventType } from '../../shared/domain.js';
+import { eventMaker } from '../../../tests/helpers/events.js';
 import { BURST_S, coalesce, EventQueue, type QueueItem } from './queue.js';
 
-let seq = 0;
-const ev = (
-  type: RaceEventType,
-  priority: Priority,
-  time: number,
-  extra: Partial<RaceEvent> = {},
-): RaceEvent => ({
-  id: `q${++seq}`,
-  type,
-  priority,
-  lap: 10,
-  time,
-  details: {},
-  ...extra,
-});
+const ev = eventMaker('q');
 /** Each item as [primary id, ids riding along]. */
 const shape = (items: QueueItem[]) => items.map((i) => [i.primary.id, i.also.map((e) => e.id)]);
 

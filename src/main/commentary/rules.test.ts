@@ -2,9 +2,10 @@
 // limit that never drops a CRITICAL event, and the fact checker's driver names (an invented driver is flagged
 // even beside a real one). On 2023 Bahrain (real events) and on hand-made events where a boundary matters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Priority, RaceEvent, RaceEventType } from '../../shared/domain.js';
+import type { Priority } from '../../shared/domain.js';
 import type { Db } from '../data/db.js';
 import { sharedDb } from '../../../tests/helpers/db.js';
+import { eventMaker } from '../../../tests/helpers/events.js';
 import { loadRace, type Race } from '../replay/race.js';
 import { buildContext, type Facts } from './context.js';
 import { CommentaryPipeline } from './pipeline.js';
@@ -21,16 +22,7 @@ beforeAll(() => {
 });
 afterAll(() => db?.close());
 
-let seq = 0;
-const ev = (type: RaceEventType, priority: Priority, time: number, extra: Partial<RaceEvent> = {}): RaceEvent => ({
-  id: `e${++seq}`,
-  type,
-  priority,
-  lap: 10,
-  time,
-  details: {},
-  ...extra,
-});
+const ev = eventMaker('e');
 
 describe('event queue', () => {
   it('pops CRITICAL first, then by priority, then the earliest', () => {
