@@ -27,6 +27,7 @@ export default defineConfig({
       'src/main/monitoring/drift-rules.test.ts',
       'src/main/features/historical.test.ts',
       'tests/server.test.ts',
+      'tests/security.test.ts',
       'tests/session.test.ts',
     ],
     testTimeout: 120_000,

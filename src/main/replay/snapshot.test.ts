@@ -32,12 +32,9 @@ function snapshots(): TimingSnapshot[] {
 }
 
 describe('timing tower on every lap of 2023 Bahrain', () => {
-  let all: TimingSnapshot[];
-  beforeAll(() => {
-    all = snapshots();
-  });
 
   it('covers the race: 57 laps, 20 cars, some lapped', () => {
+    const all = snapshots(); // inside the test: snapshots taken in a hook are invisible to per-test coverage
     expect(all.length).toBe(2 * 57 - 1);
     expect(all.at(-1)!.lap).toBe(57);
     for (const s of all) expect(s.rows).toHaveLength(20);
@@ -54,6 +51,7 @@ describe('timing tower on every lap of 2023 Bahrain', () => {
   };
 
   it('the leader has no gap or interval; every other car its time behind the leader at the latest common line', () => {
+    const all = snapshots(); // inside the test: snapshots taken in a hook are invisible to per-test coverage
     let checked = 0;
     let pitCycle = 0;
     for (const s of all) {
@@ -78,6 +76,7 @@ describe('timing tower on every lap of 2023 Bahrain', () => {
   });
 
   it('interval = the gap to the car directly ahead, never negative, for every car on every lap', () => {
+    const all = snapshots(); // inside the test: snapshots taken in a hook are invisible to per-test coverage
     let checked = 0;
     for (const s of all) {
       for (let i = 1; i < s.rows.length; i++) {
@@ -98,6 +97,7 @@ describe('timing tower on every lap of 2023 Bahrain', () => {
   });
 
   it('lapsDown counts the leader crossings made before a car completed its lap', () => {
+    const all = snapshots(); // inside the test: snapshots taken in a hook are invisible to per-test coverage
     const leaderLaps = (s: TimingSnapshot) => race.tl.laps.get(s.rows[0]!.driver)!;
     for (const s of all) {
       for (const r of s.rows.slice(1)) {
@@ -123,6 +123,7 @@ describe('timing tower on every lap of 2023 Bahrain', () => {
   });
 
   it('DRS range: within 1.0 s of the car ahead on the same lap, with DRS enabled, never for the leader', () => {
+    const all = snapshots(); // inside the test: snapshots taken in a hook are invisible to per-test coverage
     let inRange = 0;
     let justOut = 0;
     for (const s of all) {
@@ -143,6 +144,7 @@ describe('timing tower on every lap of 2023 Bahrain', () => {
   });
 
   it('orders running cars by laps then crossing time, retired cars last, not-yet-started by grid', () => {
+    const all = snapshots(); // inside the test: snapshots taken in a hook are invisible to per-test coverage
     for (const s of all) {
       const running = s.rows.filter((r) => !r.retired);
       expect(s.rows.slice(0, running.length).every((r) => !r.retired)).toBe(true);

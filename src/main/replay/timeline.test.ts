@@ -8,18 +8,25 @@ import { loadRace, type Race } from './race.js';
 import { countLE } from './timeline.js';
 
 let db: Db;
-const races = new Map<number, { raceId: number; race: Race }>();
 beforeAll(() => {
   db = sharedDb();
+});
+afterAll(() => db?.close());
+
+/** The six races, built afresh inside each test (a timeline built in a hook would be invisible to mutation testing's
+ *  per-test coverage). */
+function loadRaces(): Map<number, { raceId: number; race: Race }> {
+  const races = new Map<number, { raceId: number; race: Race }>();
   for (let round = 1; round <= 6; round++) {
     const raceId = db.prepare('SELECT race_id FROM races WHERE year = 2023 AND round = ?').pluck().get(round) as number;
     races.set(round, { raceId, race: loadRace(db, 2023, round) });
   }
-});
-afterAll(() => db?.close());
+  return races;
+}
 
 describe('timeline of 2023 rounds 1–6', () => {
   it('pit stops: exactly the official stops, on the official in-lap, numbered per driver in time order', () => {
+    const races = loadRaces();
     for (const [round, { raceId, race }] of races) {
       const official = (
         db
@@ -33,6 +40,7 @@ describe('timeline of 2023 rounds 1–6', () => {
   });
 
   it('retirements: every classified non-finisher with laps, at the lap they completed, and nobody else', () => {
+    const races = loadRaces();
     for (const [round, { raceId, race }] of races) {
       const out = db
         .prepare(
@@ -55,6 +63,7 @@ describe('timeline of 2023 rounds 1–6', () => {
   });
 
   it('the lap clock: lap n ends at the first crossing of lap n; laps completed and the lap in progress at any time', () => {
+    const races = loadRaces();
     for (const [round, { race }] of races) {
       const tl = race.tl;
       expect(tl.leaderTimes.length, `round ${round}`).toBe(tl.totalLaps);
@@ -82,6 +91,7 @@ describe('timeline of 2023 rounds 1–6', () => {
   });
 
   it('race control: every safety car and red flag of the tables shows on its lap (±1); Bahrain has no SC or red flag', () => {
+    const races = loadRaces();
     const bahrain = races.get(1)!.race.tl;
     expect(bahrain.bands().filter((b) => b.state === 'sc' || b.state === 'red')).toEqual([]);
     let checked = 0;
@@ -116,6 +126,7 @@ describe('timeline of 2023 rounds 1–6', () => {
   });
 
   it('DRS: off on laps 1–2 and from a neutralised lap until two laps after it, else on', () => {
+    const races = loadRaces();
     for (const { race } of races.values()) {
       const tl = race.tl;
       const neutral = (n: number) => ['sc', 'vsc', 'red'].includes(tl.stateOfLap(n));
