@@ -19,6 +19,7 @@ export default defineConfig({
       'src/main/commentary/pipeline.test.ts',
       'src/main/commentary/queue.test.ts',
       'src/main/data/importer.test.ts',
+      'src/main/data/import-fresh.test.ts',
       'src/main/strategy/recommend.test.ts',
       'src/main/strategy/state-at.test.ts',
       'src/main/strategy/recommend-exact.test.ts',
