@@ -1,0 +1,80 @@
+// npm run test:mutation — Stryker over the core modules (stryker.config.json), one group of modules at a time, so a
+// run that is stopped keeps every group it finished: a full run takes hours on 2 cores. Each group's results are
+// Stryker's own incremental file (reports/mutation/groups/); a rerun tests only the mutants whose code or covering
+// tests changed. At the end the groups are merged into mutation/stryker-incremental.json (in git: the baseline a
+// fresh checkout starts from) and one last incremental Stryker run over every module writes the report
+// (reports/mutation/mutation.json and mutation.html) from it without testing anything again.
+//   node scripts/mutation.mjs [group …]     (default: every group, then the report)
+//   node scripts/mutation.mjs --merge       (only merge the groups' results into the baseline; the report when all ran)
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+const CONFIG = 'stryker.config.json';
+const BASELINE = 'mutation/stryker-incremental.json';
+const DIR = 'reports/mutation/groups';
+/** Modules by group, in the order they run (cheap first). Every `mutate` entry of the config is in exactly one. */
+const GROUPS = {
+  commentary: ['src/main/commentary/queue.ts', 'src/main/commentary/pipeline.ts', 'src/main/commentary/session.ts', 'src/main/commentary/validator.ts'],
+  data: ['src/main/features/historical.ts', 'src/main/data/importer.ts', 'src/main/replay/snapshot.ts'],
+  'timeline-drift': ['src/main/replay/timeline.ts', 'src/main/monitoring/drift.ts'],
+  gbdt: ['src/main/models/gbdt/train.ts'],
+  server: ['src/main/server/server.ts:145-156', 'src/main/server/server.ts:270-385'],
+  recommend: ['src/main/strategy/recommend.ts'],
+};
+
+const base = JSON.parse(readFileSync(CONFIG, 'utf8'));
+const grouped = Object.values(GROUPS).flat();
+const missing = base.mutate.filter((m) => !grouped.includes(m));
+const extra = grouped.filter((m) => !base.mutate.includes(m));
+if (missing.length || extra.length)
+  throw new Error(`scripts/mutation.mjs: GROUPS must hold ${CONFIG}'s "mutate" exactly (missing: ${missing.join(', ') || '-'}; not in the config: ${extra.join(', ') || '-'})`);
+
+const mergeOnly = process.argv.includes('--merge');
+const asked = process.argv.slice(2).filter((a) => a !== '--merge');
+for (const g of asked) if (!(g in GROUPS)) throw new Error(`unknown group "${g}" (groups: ${Object.keys(GROUPS).join(', ')})`);
+mkdirSync(DIR, { recursive: true });
+
+const stryker = (cfg) => {
+  const r = spawnSync('npx', ['stryker', 'run', cfg], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`stryker run ${cfg} failed (exit ${r.status})`);
+};
+const incrementalOf = (g) => `${DIR}/${g}.incremental.json`;
+
+for (const g of mergeOnly ? [] : asked.length ? asked : Object.keys(GROUPS)) {
+  const inc = incrementalOf(g);
+  if (!existsSync(inc) && existsSync(BASELINE)) copyFileSync(BASELINE, inc); // start from the committed results
+  const cfg = `${DIR}/${g}.config.json`;
+  const { $schema: _, ...rest } = base;
+  writeFileSync(cfg, JSON.stringify({ ...rest, mutate: GROUPS[g], incrementalFile: inc, reporters: ['json', 'progress'], jsonReporter: { fileName: `${DIR}/${g}.json` } }, null, 2));
+  const t0 = Date.now();
+  console.log(`mutation: group ${g} (${GROUPS[g].join(', ')})`);
+  stryker(cfg);
+  console.log(`mutation: group ${g} done in ${Math.round((Date.now() - t0) / 60_000)} min`);
+}
+// Merge the groups' results (one entry per mutated file; the test files are the same in every group) into the
+// baseline, the groups not run yet keeping what the baseline had of them.
+const merged = existsSync(BASELINE) ? JSON.parse(readFileSync(BASELINE, 'utf8')) : { files: {}, testFiles: {} };
+const pending = [];
+for (const g of Object.keys(GROUPS)) {
+  if (!existsSync(incrementalOf(g))) {
+    pending.push(g);
+    continue;
+  }
+  const r = JSON.parse(readFileSync(incrementalOf(g), 'utf8'));
+  const own = new Set(GROUPS[g].map((m) => m.replace(/:\d+-\d+$/, '')));
+  for (const k of ['schemaVersion', 'thresholds', 'projectRoot']) merged[k] ??= r[k];
+  for (const [path, f] of Object.entries(r.files)) if ([...own].some((o) => path.endsWith(o))) merged.files[path] = f;
+  Object.assign(merged.testFiles, r.testFiles);
+}
+mkdirSync('mutation', { recursive: true });
+writeFileSync(BASELINE, JSON.stringify(merged));
+if (pending.length) {
+  console.log(`mutation: groups still to run: ${pending.join(', ')} (baseline ${BASELINE} updated; no report yet)`);
+  process.exit(0);
+}
+// The report: an incremental run over every module from the merged results (a dry run; no mutant is tested again
+// unless its code or covering tests changed since its group ran).
+copyFileSync(BASELINE, 'reports/stryker-incremental.json');
+stryker(CONFIG);
+copyFileSync('reports/stryker-incremental.json', BASELINE);
+console.log(`mutation: report in reports/mutation/mutation.json and mutation.html; baseline ${BASELINE} (commit it)`);
