@@ -166,4 +166,46 @@ describe('timing tower on every lap of 2023 Bahrain', () => {
       .all() as { code: string }[];
     expect(start.rows.slice(0, grid.length).map((r) => r.code)).toEqual(grid.map((g) => g.code));
   });
+  it('lap times and tyres: last and best lap (lap 1 aside), personal and overall best, sectors, the tyre on the car, stops and pit lane', () => {
+    const all = snapshots(); // inside the test: snapshots taken in a hook are invisible to per-test coverage
+    const seen = { pb: 0, purple: 0, inPit: 0, sectors: 0, compounds: new Set<string>() };
+    for (const s of all) {
+      const t = s.sessionTime;
+      const done = (d: string) => race.tl.laps.get(d)!.filter((l) => l.time <= t);
+      const timed = (ls: ReturnType<typeof done>) => ls.filter((l) => l.lap > 1 && l.lapTime !== null).map((l) => l.lapTime!);
+      const overall = Math.min(...s.rows.flatMap((r) => timed(done(r.driver))));
+      for (const r of s.rows) {
+        const laps = race.tl.laps.get(r.driver)!;
+        const completed = done(r.driver);
+        const n = completed.length;
+        expect(r.lap, `${r.code} at ${t}`).toBe(n);
+        const last = completed.at(-1);
+        expect(r.lastLap).toBe(last?.lapTime ?? null);
+        const best = timed(completed).length ? Math.min(...timed(completed)) : null;
+        expect(r.bestLap, `${r.code} best at ${t}`).toBe(best);
+        expect(r.lastLapIsPersonalBest).toBe(n > 1 && r.lastLap !== null && r.lastLap === best);
+        expect(r.lastLapIsOverallBest).toBe(n > 1 && r.lastLap !== null && r.lastLap === overall);
+        expect(r.sectors).toEqual(last?.sectors ?? null);
+        // the tyre of the lap in progress once the car has left the pit lane, else that of its last lap
+        const now = laps[n];
+        const on = now && (now.pitOut === null || now.pitOut <= t) ? now : (last ?? now);
+        expect(r.compound, `${r.code} tyre at ${t}`).toBe(on?.compound ?? 'UNKNOWN');
+        expect(r.tyreAge).toBe(on?.tyreLife ?? null);
+        const stops = race.tl.stops.filter((x) => x.driver === r.driver && x.inTime <= t);
+        expect(r.pitStops).toBe(stops.length);
+        expect(r.inPit).toBe(stops.some((x) => x.outTime !== null && t < x.outTime));
+        seen.pb += Number(r.lastLapIsPersonalBest);
+        seen.purple += Number(r.lastLapIsOverallBest);
+        seen.inPit += Number(r.inPit);
+        seen.sectors += Number(r.sectors !== null);
+        seen.compounds.add(r.compound);
+      }
+      expect(s.rows.filter((r) => r.lastLapIsOverallBest).length).toBeLessThanOrEqual(1);
+    }
+    expect(seen.pb).toBeGreaterThan(100);
+    expect(seen.purple).toBeGreaterThan(5);
+    expect(seen.inPit).toBeGreaterThan(3);
+    expect(seen.sectors).toBe(0); // 2023 laps carry no sector times (they come with the raw 2024 files)
+    expect([...seen.compounds].sort()).toEqual(['HARD', 'MEDIUM', 'SOFT']);
+  });
 });
