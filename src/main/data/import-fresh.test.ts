@@ -155,6 +155,45 @@ describe('a first import of two real races into an empty database', () => {
   });
 });
 
+describe('a second import over the first', () => {
+  it('replaces a race’s VSC laps, takes changed lap values (keeping those the new file leaves empty), and times itself', () => {
+    const d = twoRaces();
+    const db = openDb(join(mkdtempSync(join(tmpdir(), 'pitwall-fresh-')), 'fresh.db'));
+    const t0 = performance.now();
+    const first = importData(db, { ergast: d.ergast, laps: d.laps });
+    expect(first.seconds).toBeGreaterThan(0);
+    expect(first.seconds).toBeLessThanOrEqual((performance.now() - t0) / 1000);
+
+    writeFileSync(join(d.ergast, 'virtual_safety_car_estimates.json'), JSON.stringify({ '2023 Bahrain Grand Prix': [9] }));
+    const file = join(d.laps, 'grand_prix', 'transformed_grand_prix_laps_2023.csv');
+    const [head, ...rows] = lines(file);
+    const cols = head!.split(',');
+    const [drv, lapNo, lapTime, compound] = ['Driver', 'LapNumber', 'LapTime', 'Compound'].map((c) => cols.indexOf(c));
+    const edited = rows.map((r) => {
+      const c = r.split(',');
+      if (c[drv!] === 'VER' && c[lapNo!] === '2.0') {
+        c[lapTime!] = '99.999';
+        c[compound!] = ''; // empty in the new file: the stored compound stays
+      }
+      return c.join(',');
+    });
+    writeFileSync(file, [head, ...edited].join('\n') + '\n');
+    const before = db.prepare(`SELECT compound FROM laps WHERE season = 2023 AND round = 1 AND driver = 'VER' AND lap_number = 2`).pluck().get();
+    expect(before).toBe('SOFT');
+    importData(db, { ergast: d.ergast, laps: d.laps });
+    expect(db.prepare('SELECT race_name, lap FROM vsc_laps ORDER BY race_name, lap').all()).toEqual([
+      { race_name: '2023 Australian Grand Prix', lap: 7 }, // not in the new file: kept
+      { race_name: '2023 Bahrain Grand Prix', lap: 9 },
+    ]);
+    const lap2 = db
+      .prepare(`SELECT lap_time_s AS t, compound FROM laps WHERE season = 2023 AND round = 1 AND driver = 'VER' AND lap_number = 2`)
+      .get();
+    expect(lap2).toEqual({ t: 99.999, compound: 'SOFT' });
+    expect(count(db, `SELECT COUNT(*) FROM laps WHERE season = 2023 AND round = 1`)).toBe(d.lapRows - count(db, `SELECT COUNT(*) FROM laps WHERE round = 2`));
+    db.close();
+  });
+});
+
 describe('derived columns', () => {
   it('race start in UTC: the given time, else noon', () => {
     expect(raceStartUtc('2023-03-05', '15:00:00')).toBe('2023-03-05T15:00:00Z');
@@ -168,7 +207,7 @@ describe('derived columns', () => {
     expect(bestQualiMs(['1:30.000', null, null])).toBe(90_000);
     expect(bestQualiMs([null, '2:01.5', 'DNF'])).toBe(121_500);
     expect(bestQualiMs(['10:00.001'])).toBe(600_001);
-    expect(bestQualiMs([null, '', '\\N', '1:30', ' 1:30.000'])).toBeNull();
+    expect(bestQualiMs([null, '', '\\N', '1:30', ' 1:30.000', '1:30.000x'])).toBeNull();
     expect(bestQualiMs([])).toBeNull();
   });
 });
