@@ -15,8 +15,10 @@ const DIR = 'reports/mutation/groups';
 /** Modules by group, in the order they run (cheap first). Every `mutate` entry of the config is in exactly one. */
 const GROUPS = {
   commentary: ['src/main/commentary/queue.ts', 'src/main/commentary/pipeline.ts', 'src/main/commentary/session.ts', 'src/main/commentary/validator.ts'],
-  data: ['src/main/features/historical.ts', 'src/main/data/importer.ts', 'src/main/replay/snapshot.ts'],
-  'timeline-drift': ['src/main/replay/timeline.ts', 'src/main/monitoring/drift.ts'],
+  data: ['src/main/features/historical.ts', 'src/main/data/importer.ts'],
+  snapshot: ['src/main/replay/snapshot.ts'],
+  drift: ['src/main/monitoring/drift.ts'],
+  timeline: ['src/main/replay/timeline.ts'],
   gbdt: ['src/main/models/gbdt/train.ts'],
   server: ['src/main/server/server.ts:145-156', 'src/main/server/server.ts:270-385'],
   recommend: ['src/main/strategy/recommend.ts'],
