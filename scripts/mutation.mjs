@@ -56,20 +56,18 @@ for (const g of mergeOnly ? [] : asked.length ? asked : Object.keys(GROUPS)) {
 // Merge the groups' results (one entry per mutated file; the test files are the same in every group) into the
 // baseline, the groups not run yet keeping what the baseline had of them.
 const merged = existsSync(BASELINE) ? JSON.parse(readFileSync(BASELINE, 'utf8')) : { files: {}, testFiles: {} };
-const pending = [];
+const filesOf = (g) => [...new Set(GROUPS[g].map((m) => m.replace(/:\d+-\d+$/, '')))];
 for (const g of Object.keys(GROUPS)) {
-  if (!existsSync(incrementalOf(g))) {
-    pending.push(g);
-    continue;
-  }
+  if (!existsSync(incrementalOf(g))) continue;
   const r = JSON.parse(readFileSync(incrementalOf(g), 'utf8'));
-  const own = new Set(GROUPS[g].map((m) => m.replace(/:\d+-\d+$/, '')));
   for (const k of ['schemaVersion', 'thresholds', 'projectRoot']) merged[k] ??= r[k];
-  for (const [path, f] of Object.entries(r.files)) if ([...own].some((o) => path.endsWith(o))) merged.files[path] = f;
+  for (const f of filesOf(g)) if (r.files[f]) merged.files[f] = r.files[f];
   Object.assign(merged.testFiles, r.testFiles);
 }
 mkdirSync('mutation', { recursive: true });
 writeFileSync(BASELINE, JSON.stringify(merged));
+// a group is still to run while any of its files has no results (an interrupted group leaves only its seed copy)
+const pending = Object.keys(GROUPS).filter((g) => filesOf(g).some((f) => !merged.files[f]));
 if (pending.length) {
   console.log(`mutation: groups still to run: ${pending.join(', ')} (baseline ${BASELINE} updated; no report yet)`);
   process.exit(0);

@@ -1,18 +1,21 @@
 // A first import into an empty database, on two real races (2023 Bahrain and Saudi Arabia cut from the bundled files):
 // what it writes and counts, the progress it reports, the derived columns, and the links it makes — laps to Ergast
 // drivers (by code, else by car number) and race-named tables to race ids. Everything runs inside the tests.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERGAST_DIR, LAPS_DIR, plainCopy } from '../../../tests/helpers/data.js';
+import { readTextFile } from './csv.js';
 import { openDb, type Db } from './db.js';
+import { findFile } from './ergast.js';
 import { bestQualiMs, importData, raceStartUtc } from './importer.js';
 
 const RACES = new Set(['1098', '1099']); // 2023 rounds 1 and 2
 const NAMES = ['2023 Bahrain Grand Prix', '2023 Saudi Arabian Grand Prix'];
 
-const lines = (f: string) => readFileSync(f, 'utf8').split('\n').filter((l) => l !== '');
+/** A data file's lines (plain or .gz), without the empty last one. */
+const lines = (f: string) => readTextFile(f).split('\n').filter((l) => l !== '');
 function keepRows(file: string, keep: (cells: string[]) => boolean): number {
   const [head, ...rows] = lines(file);
   const kept = rows.filter((r) => keep(r.split(',')));
@@ -35,9 +38,11 @@ function twoRaces() {
   const vsc = { '2023 Bahrain Grand Prix': [4, 5], '2023 Australian Grand Prix': [7] }; // Australia is not imported
   writeFileSync(join(ergast, 'virtual_safety_car_estimates.json'), JSON.stringify(vsc));
 
-  const all = plainCopy(LAPS_DIR);
-  const src = join(all, 'grand_prix', 'transformed_grand_prix_laps_2023.csv');
-  const [head, ...rows] = lines(src);
+  // the laps: the 2023 file alone (read, not the whole lap folder decompressed) and the compound selection
+  const laps = mkdtempSync(join(tmpdir(), 'pitwall-laps-'));
+  mkdirSync(join(laps, 'grand_prix'));
+  writeFileSync(join(laps, 'compound_selection.toml'), readTextFile(findFile(LAPS_DIR, 'compound_selection.toml')!));
+  const [head, ...rows] = lines(findFile(join(LAPS_DIR, 'grand_prix'), 'transformed_grand_prix_laps_2023.csv')!);
   const cols = head!.split(',');
   const [round, driver, number] = ['RoundNumber', 'Driver', 'DriverNumber'].map((c) => cols.indexOf(c));
   const kept = rows
@@ -53,10 +58,8 @@ function twoRaces() {
   stray[driver!] = 'ZZZ';
   stray[number!] = '99';
   kept.push(stray.join(','));
-  rmSync(join(all, 'sprint'), { recursive: true });
-  for (const f of readdirSync(join(all, 'grand_prix'))) rmSync(join(all, 'grand_prix', f));
-  writeFileSync(join(all, 'grand_prix', 'transformed_grand_prix_laps_2023.csv'), [head, ...kept].join('\n') + '\n');
-  return { ergast, laps: all, counts, lapRows: kept.length, vsc };
+  writeFileSync(join(laps, 'grand_prix', 'transformed_grand_prix_laps_2023.csv'), [head, ...kept].join('\n') + '\n');
+  return { ergast, laps, counts, lapRows: kept.length };
 }
 
 const count = (db: Db, sql: string, ...args: unknown[]) => db.prepare(sql).pluck().get(...args) as number;

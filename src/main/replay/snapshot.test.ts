@@ -20,7 +20,8 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
 /** When `driver` crossed the line at the end of lap `n`, from the raw laps. */
 const crossed = (driver: string, n: number) => race.tl.laps.get(driver)!.find((l) => l.lap === n)!.time;
 
-/** Snapshots at each leader crossing and halfway through every lap (cars spread over two laps). */
+/** Snapshots at each leader crossing and halfway through every lap (cars spread over two laps). Each test takes
+ *  its own: snapshots taken in a hook are invisible to mutation testing's per-test coverage. */
 function snapshots(): TimingSnapshot[] {
   const out: TimingSnapshot[] = [];
   const lt = race.tl.leaderTimes;
@@ -32,9 +33,8 @@ function snapshots(): TimingSnapshot[] {
 }
 
 describe('timing tower on every lap of 2023 Bahrain', () => {
-
   it('covers the race: 57 laps, 20 cars, some lapped', () => {
-    const all = snapshots(); // inside the test: snapshots taken in a hook are invisible to per-test coverage
+    const all = snapshots();
     expect(all.length).toBe(2 * 57 - 1);
     expect(all.at(-1)!.lap).toBe(57);
     for (const s of all) expect(s.rows).toHaveLength(20);
@@ -51,7 +51,7 @@ describe('timing tower on every lap of 2023 Bahrain', () => {
   };
 
   it('the leader has no gap or interval; every other car its time behind the leader at the latest common line', () => {
-    const all = snapshots(); // inside the test: snapshots taken in a hook are invisible to per-test coverage
+    const all = snapshots();
     let checked = 0;
     let pitCycle = 0;
     for (const s of all) {
@@ -76,7 +76,7 @@ describe('timing tower on every lap of 2023 Bahrain', () => {
   });
 
   it('interval = the gap to the car directly ahead, never negative, for every car on every lap', () => {
-    const all = snapshots(); // inside the test: snapshots taken in a hook are invisible to per-test coverage
+    const all = snapshots();
     let checked = 0;
     for (const s of all) {
       for (let i = 1; i < s.rows.length; i++) {
@@ -97,7 +97,7 @@ describe('timing tower on every lap of 2023 Bahrain', () => {
   });
 
   it('lapsDown counts the leader crossings made before a car completed its lap', () => {
-    const all = snapshots(); // inside the test: snapshots taken in a hook are invisible to per-test coverage
+    const all = snapshots();
     const leaderLaps = (s: TimingSnapshot) => race.tl.laps.get(s.rows[0]!.driver)!;
     for (const s of all) {
       for (const r of s.rows.slice(1)) {
@@ -123,7 +123,7 @@ describe('timing tower on every lap of 2023 Bahrain', () => {
   });
 
   it('DRS range: within 1.0 s of the car ahead on the same lap, with DRS enabled, never for the leader', () => {
-    const all = snapshots(); // inside the test: snapshots taken in a hook are invisible to per-test coverage
+    const all = snapshots();
     let inRange = 0;
     let justOut = 0;
     for (const s of all) {
@@ -144,7 +144,7 @@ describe('timing tower on every lap of 2023 Bahrain', () => {
   });
 
   it('orders running cars by laps then crossing time, retired cars last, not-yet-started by grid', () => {
-    const all = snapshots(); // inside the test: snapshots taken in a hook are invisible to per-test coverage
+    const all = snapshots();
     for (const s of all) {
       const running = s.rows.filter((r) => !r.retired);
       expect(s.rows.slice(0, running.length).every((r) => !r.retired)).toBe(true);
@@ -166,8 +166,9 @@ describe('timing tower on every lap of 2023 Bahrain', () => {
       .all() as { code: string }[];
     expect(start.rows.slice(0, grid.length).map((r) => r.code)).toEqual(grid.map((g) => g.code));
   });
+
   it('lap times and tyres: last and best lap (lap 1 aside), personal and overall best, sectors, the tyre on the car, stops and pit lane', () => {
-    const all = snapshots(); // inside the test: snapshots taken in a hook are invisible to per-test coverage
+    const all = snapshots();
     const seen = { pb: 0, purple: 0, inPit: 0, sectors: 0, compounds: new Set<string>() };
     for (const s of all) {
       const t = s.sessionTime;
