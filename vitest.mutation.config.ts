@@ -29,6 +29,7 @@ export default defineConfig({
       'src/main/features/historical.test.ts',
       'tests/server.test.ts',
       'tests/security.test.ts',
+      'tests/server-wire.test.ts',
       'tests/session.test.ts',
     ],
     testTimeout: 120_000,

@@ -53,16 +53,37 @@ for (const g of mergeOnly ? [] : asked.length ? asked : Object.keys(GROUPS)) {
   stryker(cfg);
   console.log(`mutation: group ${g} done in ${Math.round((Date.now() - t0) / 60_000)} min`);
 }
-// Merge the groups' results (one entry per mutated file; the test files are the same in every group) into the
-// baseline, the groups not run yet keeping what the baseline had of them.
-const merged = existsSync(BASELINE) ? JSON.parse(readFileSync(BASELINE, 'utf8')) : { files: {}, testFiles: {} };
+// Merge the groups' results (one entry per mutated file) into the baseline, the groups not run yet keeping what the
+// baseline had of them. Stryker numbers the tests of each run in the order their files finish, so a test's id means
+// something only inside its own report: every group's killedBy/coveredBy ids are rewritten to one numbering keyed by
+// test file and name. Where a test file's source differs between reports (it changed between group runs), the
+// current file's version is kept and the other reports' mutants that name a test of that file are dropped: they are
+// tested again.
+const reports = [];
+if (existsSync(BASELINE)) reports.push({ r: JSON.parse(readFileSync(BASELINE, 'utf8')), files: null });
 const filesOf = (g) => [...new Set(GROUPS[g].map((m) => m.replace(/:\d+-\d+$/, '')))];
-for (const g of Object.keys(GROUPS)) {
-  if (!existsSync(incrementalOf(g))) continue;
-  const r = JSON.parse(readFileSync(incrementalOf(g), 'utf8'));
+for (const g of Object.keys(GROUPS)) if (existsSync(incrementalOf(g))) reports.push({ r: JSON.parse(readFileSync(incrementalOf(g), 'utf8')), files: filesOf(g) });
+const current = (f) => (existsSync(f) ? readFileSync(f, 'utf8') : null);
+const testFiles = {}; // test file → the entry kept (the current source's where a report has it, else the latest)
+for (const { r } of reports)
+  for (const [f, t] of Object.entries(r.testFiles ?? {})) if (!testFiles[f] || testFiles[f].source !== current(f) || t.source === current(f)) testFiles[f] = t;
+const ids = new Map(); // "file\0name" → new id
+const merged = { files: {}, testFiles: {} };
+for (const [f, t] of Object.entries(testFiles))
+  merged.testFiles[f] = { ...t, tests: t.tests.map((x) => ({ ...x, id: ids.set(`${f}\0${x.name}`, String(ids.size)).get(`${f}\0${x.name}`) })) };
+for (const { r, files } of reports) {
   for (const k of ['schemaVersion', 'thresholds', 'projectRoot']) merged[k] ??= r[k];
-  for (const f of filesOf(g)) if (r.files[f]) merged.files[f] = r.files[f];
-  Object.assign(merged.testFiles, r.testFiles);
+  const key = new Map(); // this report's id → new id, or null where its test file's source is not the one kept
+  for (const [f, t] of Object.entries(r.testFiles ?? {})) for (const x of t.tests) key.set(x.id, t.source === testFiles[f].source ? (ids.get(`${f}\0${x.name}`) ?? null) : null);
+  const remap = (a) => (a ? a.map((id) => key.get(id) ?? null) : a);
+  for (const [f, entry] of Object.entries(r.files)) {
+    if (files && !files.includes(f)) continue; // a group owns only its own modules
+    const mutants = entry.mutants
+      .map((m) => ({ ...m, killedBy: remap(m.killedBy), coveredBy: remap(m.coveredBy) }))
+      .filter((m) => !(m.killedBy ?? []).includes(null) && !(m.coveredBy ?? []).includes(null))
+      .map(({ killedBy, coveredBy, ...m }) => ({ ...m, ...(killedBy ? { killedBy } : {}), ...(coveredBy ? { coveredBy } : {}) }));
+    merged.files[f] = { ...entry, mutants };
+  }
 }
 mkdirSync('mutation', { recursive: true });
 writeFileSync(BASELINE, JSON.stringify(merged));
