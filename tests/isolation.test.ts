@@ -49,8 +49,9 @@ describe('test isolation', () => {
   it('runs every test with HOME, its derived paths and the data directory in a temporary folder', () => {
     const root = process.env.PITWALL_TEST_ISOLATION_ROOT!;
     expect(root).toBeTruthy();
-    expect(inside(tmpdir(), root)).toBe(true);
-    for (const k of [...HOME_VARS, 'PITWALL_HOME']) expect(inside(root, process.env[k]!), k).toBe(true);
+    // temporary files (database copies, fixtures) go inside the run's root too: removed with it at teardown
+    expect(inside(root, tmpdir())).toBe(true);
+    for (const k of [...HOME_VARS, 'PITWALL_HOME', 'TMPDIR', 'TMP', 'TEMP']) expect(inside(root, process.env[k]!), k).toBe(true);
     expect(inside(root, dataDir())).toBe(true);
     expect(inside(root, cacheFile())).toBe(true);
     expect(inside(root, dbPath())).toBe(true);

@@ -15,6 +15,8 @@ export interface Isolation {
   home: string;
   /** PITWALL_HOME: the data directory the app uses during the tests. */
   dataDir: string;
+  /** TMPDIR (and TMP, TEMP): where os.tmpdir() points during the tests. */
+  tmp: string;
 }
 
 /**
@@ -45,5 +47,9 @@ export function isolate(env: NodeJS.ProcessEnv = process.env, parent: string = t
   }
   mkdirSync(dataDir, { recursive: true });
   env.PITWALL_HOME = dataDir;
-  return { root, home, dataDir };
+  // temporary files too (database copies, fixtures, child processes' scratch): removed with the root at teardown
+  const tmp = join(root, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  for (const k of ['TMPDIR', 'TMP', 'TEMP']) env[k] = tmp;
+  return { root, home, dataDir, tmp };
 }
