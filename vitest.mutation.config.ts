@@ -25,6 +25,7 @@ export default defineConfig({
       'src/main/strategy/recommend-exact.test.ts',
       'src/main/models/gbdt/train.test.ts',
       'src/main/models/gbdt/train-sampling.test.ts',
+      'src/main/models/gbdt/train-rules.test.ts',
       'src/main/monitoring/drift-rules.test.ts',
       'src/main/features/historical.test.ts',
       'tests/server.test.ts',
