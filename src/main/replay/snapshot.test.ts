@@ -210,3 +210,71 @@ describe('timing tower on every lap of 2023 Bahrain', () => {
     expect([...seen.compounds].sort()).toEqual(['HARD', 'MEDIUM', 'SOFT']);
   });
 });
+
+describe('timing tower edges on 2024 Canada (wet start, two pit-lane starters, five cars out, sector times)', () => {
+  let canada: Race;
+  beforeAll(() => {
+    canada = loadRace(db, 2024, 9);
+  });
+
+  it('before the first line: by grid, the pit-lane starters last; playing and speed as given (paused, 1× by default)', () => {
+    const start = snapshotAt(canada.tl, canada.tl.raceStart);
+    expect([start.playing, start.speed]).toEqual([false, 1]);
+    const moving = snapshotAt(canada.tl, canada.tl.raceStart, true, 4);
+    expect([moving.playing, moving.speed]).toEqual([true, 4]);
+    const grid = db
+      .prepare(
+        `SELECT d.code, r.grid FROM results r JOIN drivers d USING (driver_id) JOIN races ra USING (race_id)
+         WHERE ra.year = 2024 AND ra.round = 9 ORDER BY r.grid = 0, r.grid`,
+      )
+      .all() as { code: string; grid: number }[];
+    const pitLane = grid.filter((g) => g.grid === 0).map((g) => g.code);
+    expect(pitLane).toHaveLength(2);
+    expect(start.rows.map((r) => r.code).slice(0, 18)).toEqual(grid.slice(0, 18).map((g) => g.code));
+    expect(start.rows.slice(18).map((r) => r.code).sort()).toEqual([...pitLane].sort());
+  });
+
+  it('a car is out from the moment it retires, not a millisecond before; out of the race it has no gap, interval or DRS', () => {
+    expect(canada.tl.retirements.size).toBeGreaterThanOrEqual(4);
+    for (const [driver, ret] of canada.tl.retirements) {
+      const row = (t: number) => snapshotAt(canada.tl, t).rows.find((r) => r.driver === driver)!;
+      expect(row(ret.time - 0.001).retired, `${driver} just before`).toBe(false);
+      const out = row(ret.time);
+      expect(out.retired, `${driver} at ${ret.time}`).toBe(true);
+      expect([out.gapToLeader, out.interval, out.drsRange]).toEqual([null, null, false]);
+    }
+    const end = snapshotAt(canada.tl, canada.tl.raceEnd);
+    const out = end.rows.filter((r) => r.retired);
+    expect(end.rows.slice(-out.length)).toEqual(out); // retired cars last
+  });
+
+  it('sectors of the last lap, the tyre on the car (intermediates and wets too) and the overall best with untimed laps about', () => {
+    const lt = canada.tl.leaderTimes;
+    let sectors = 0;
+    let untimed = 0;
+    const compounds = new Set<string>();
+    for (let n = 0; n < lt.length; n += 3) {
+      const t = lt[n]! + 1;
+      const s = snapshotAt(canada.tl, t);
+      const done = (d: string) => canada.tl.laps.get(d)!.filter((l) => l.time <= t);
+      const timed = (d: string) => done(d).filter((l) => l.lap > 1 && l.lapTime !== null).map((l) => l.lapTime!);
+      const overall = Math.min(...s.rows.flatMap((r) => timed(r.driver)));
+      for (const r of s.rows) {
+        const completed = done(r.driver);
+        const last = completed.at(-1);
+        expect(r.sectors).toEqual(last?.sectors ?? null);
+        expect(r.lastLapIsOverallBest, `${r.code} at ${t}`).toBe(completed.length > 1 && r.lastLap !== null && r.lastLap === overall);
+        const now = canada.tl.laps.get(r.driver)![completed.length];
+        const on = now && (now.pitOut === null || now.pitOut <= t) ? now : (last ?? now);
+        expect(r.compound).toBe(on?.compound ?? 'UNKNOWN');
+        expect(r.tyreAge).toBe(on?.tyreLife ?? null);
+        sectors += Number(r.sectors !== null);
+        untimed += completed.filter((l) => l.lapTime === null).length;
+        compounds.add(r.compound);
+      }
+    }
+    expect(sectors).toBeGreaterThan(100);
+    expect(untimed).toBeGreaterThan(0);
+    expect([...compounds].sort()).toEqual(['HARD', 'INTERMEDIATE', 'MEDIUM', 'WET']); // as in the lap file
+  });
+});
