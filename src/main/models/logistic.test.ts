@@ -31,6 +31,38 @@ describe('logistic models', () => {
     expect(Math.abs(m.coef[0]! / m.scaler.std[0]! - 2)).toBeLessThan(0.25);
   });
 
+  it('conditional logit with a penalty per feature: a huge one pins that weight near zero, leaving the fit of the others', () => {
+    const r = rng(8);
+    const groups = 1500;
+    const size = 5;
+    const rows = groups * size;
+    const x = new Float64Array(rows * 2);
+    const x1 = new Float64Array(rows);
+    const y = new Float64Array(rows);
+    const g = new Int32Array(rows);
+    for (let k = 0; k < groups; k++) {
+      let best = -1;
+      let bv = -Infinity;
+      for (let j = 0; j < size; j++) {
+        const i = k * size + j;
+        g[i] = k;
+        x[2 * i] = x1[i] = r() * 2 - 1;
+        x[2 * i + 1] = r() * 2 - 1;
+        const u = 1.5 * x[2 * i]! + 1 * x[2 * i + 1]! - Math.log(-Math.log(r()));
+        if (u > bv) [bv, best] = [u, i];
+      }
+      y[best] = 1;
+    }
+    const pinned = fitConditionalLogit(x, rows, y, g, ['a', 'b'], [1e-3, 1e9]);
+    const alone = fitConditionalLogit(x1, rows, y, g, ['a'], 1e-3);
+    expect(Math.abs(pinned.coef[1]!)).toBeLessThan(1e-6);
+    expect(pinned.coef[0]!).toBeCloseTo(alone.coef[0]!, 5);
+    const free = fitConditionalLogit(x, rows, y, g, ['a', 'b'], [1e-3, 1e-3]);
+    expect(free.coef).toEqual(fitConditionalLogit(x, rows, y, g, ['a', 'b'], 1e-3).coef);
+    expect(free.coef[1]! / free.scaler.std[1]!).toBeGreaterThan(0.7);
+    expect(() => fitConditionalLogit(x, rows, y, g, ['a', 'b'], [1])).toThrow(/1 penalties for 2 features/);
+  });
+
   it('binary logistic regression separates a linear boundary and imputes NaN with the median', () => {
     const r = rng(5);
     const n = 4000;

@@ -45,26 +45,29 @@ export function fitLogistic(x: Matrix, rows: number, y: ArrayLike<number>, featu
   return { scaler, coef: Array.from(w.subarray(0, d - 1)), intercept: w[d - 1]! };
 }
 
-/** Conditional logit: P(row i wins its group) = softmax_g(w·z_i). `group` ids per row, contiguous. Damped Newton. */
+/** Conditional logit: P(row i wins its group) = softmax_g(w·z_i). `group` ids per row, contiguous. Damped Newton.
+ *  `l2`: one penalty for every weight, or one per feature (a large one holds that weight near zero). */
 export function fitConditionalLogit(
   x: Matrix,
   rows: number,
   y: ArrayLike<number>,
   group: ArrayLike<number>,
   features: string[],
-  l2 = 1,
+  l2: number | ArrayLike<number> = 1,
   weight?: ArrayLike<number>,
   iters = 50,
 ): LogisticJSON {
   const scaler = fitScaler(x, rows, features);
   const z = applyScaler(scaler, x, rows);
   const d = features.length;
+  if (typeof l2 !== 'number' && l2.length !== d) throw new Error(`fitConditionalLogit: ${l2.length} penalties for ${d} features`);
+  const pen = Float64Array.from({ length: d }, (_, a) => (typeof l2 === 'number' ? l2 : l2[a]!));
   const p = new Float64Array(rows);
   const mz = new Float64Array(d);
   // loss, gradient and Hessian (lower triangle filled, then mirrored) at w
   const evalAt = (w: Float64Array, g?: Float64Array, H?: Float64Array): number => {
     let loss = 0;
-    for (let a = 0; a < d; a++) loss += 0.5 * l2 * w[a]! * w[a]!;
+    for (let a = 0; a < d; a++) loss += 0.5 * pen[a]! * w[a]! * w[a]!;
     for (let s = 0; s < rows; ) {
       let e = s;
       while (e < rows && group[e] === group[s]) e++;
@@ -98,8 +101,8 @@ export function fitConditionalLogit(
     }
     if (g && H)
       for (let a = 0; a < d; a++) {
-        g[a]! += l2 * w[a]!;
-        H[a * d + a]! += l2;
+        g[a]! += pen[a]! * w[a]!;
+        H[a * d + a]! += pen[a]!;
         for (let b = a + 1; b < d; b++) H[a * d + b] = H[b * d + a]!;
       }
     return loss;

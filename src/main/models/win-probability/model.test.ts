@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { sharedDb } from '../../../../tests/helpers/db.js';
 import { checkpointGroups, groupMetrics } from './evaluate.js';
-import { FEATURE_SETS, fitHedgedWinProb, fitWinProb, ORDER_FEATURES, predictWinProb, stageOf } from './model.js';
+import { EXTRA_L2, FEATURE_SETS, fitHedgedWinProb, fitWinProb, ORDER_FEATURES, predictWinProb, stageOf } from './model.js';
 import { median } from '../../util/stats.js';
 import { raceStates, STATE_FEATURES } from './state.js';
 
@@ -95,8 +95,10 @@ describe('in-race win probability', () => {
     const m = fitHedgedWinProb(train, [2019, 2021], (l) => lines.push(l));
     const chosen = lines.find((l) => l.includes('validated on 2020,2021'));
     expect(chosen).toBeDefined();
-    const name = /→ (\S+);/.exec(chosen!)![1]!;
-    expect(m.features).toEqual(FEATURE_SETS[name]!(train.features));
+    const [set, l2] = /→ (\S+)@l2=(\S+);/.exec(chosen!)!.slice(1) as [string, string];
+    expect(m.features).toEqual(FEATURE_SETS[set]!(train.features));
+    expect(EXTRA_L2).toContain(Number(l2));
+    expect(m.extraL2 ?? 1).toBe(Number(l2));
     expect(m.stages.every((st) => st.order && st.alpha !== undefined && st.alpha >= 0 && st.alpha <= 0.5)).toBe(true);
     const pw = predictWinProb(m, test).win;
     const [s, e] = test.groups[100]!;

@@ -1,7 +1,8 @@
 // In-race win probability: per stage of the race (tenths of the distance), a conditional logit over the cars still
 // running at that line for P(win) — softmax per (race, lap), so the field's probabilities sum to one — and binary
 // logistic models for P(podium) and P(points), on the race state (state.ts) with the pre-race probability as a
-// prior. The running-order baseline is the same conditional logit on the position terms alone.
+// prior. The running-order baseline is the same conditional logit on the position terms alone; the other terms of
+// P(win) carry a penalty of their own, chosen on the inner seasons, so a model short of evidence shrinks toward it.
 import { fitConditionalLogit, fitLogistic, logisticMargin, type LogisticJSON } from '../logistic.js';
 import { softmaxByRace } from '../race-winner/metrics.js';
 import type { RecipeModelJSON } from '../race-winner/recipe.js';
@@ -12,6 +13,8 @@ export const STAGES = 10;
 /** Position terms only: the running-order baseline. */
 export const ORDER_FEATURES = ['log_pos', 'leader', 'p2', 'pos'];
 const L2 = 1;
+/** Penalties for the race-state terms beyond the running order (inner validation picks one). */
+export const EXTRA_L2 = [1, 10, 100];
 
 export interface StageModel {
   win: LogisticJSON;
@@ -26,6 +29,8 @@ export interface WinProbModelJSON {
   features: string[];
   stages: StageModel[];
   trainSeasons: [number, number];
+  /** The penalty of the terms beyond the running order in P(win) (L2 when absent). */
+  extraL2?: number;
   /** The pre-race model whose probabilities are the prior (trained on the seasons before the in-race test range). */
   prerace?: RecipeModelJSON | null;
 }
@@ -48,20 +53,22 @@ function stageRows(d: StateRows, s: number, cols: string[]) {
   return { rows, x, n: rows.length, won: pick(d.won), podium: pick(d.podium), points: pick(d.points), group: Int32Array.from(rows, (r) => d.group[r]!) };
 }
 
-/** Fits one model per stage (cols: the features used; ORDER_FEATURES gives the running-order baseline). */
-export function fitWinProb(d: StateRows, train: [number, number], cols: string[] = d.features, log?: (l: string) => void): WinProbModelJSON {
+/** Fits one model per stage (cols: the features used; ORDER_FEATURES gives the running-order baseline); in P(win)
+ *  the terms beyond the running order carry the penalty `extraL2`. */
+export function fitWinProb(d: StateRows, train: [number, number], cols: string[] = d.features, log?: (l: string) => void, extraL2 = L2): WinProbModelJSON {
   const stages: StageModel[] = [];
+  const penalty = cols.map((c) => (ORDER_FEATURES.includes(c) ? L2 : extraL2));
   for (let s = 0; s < STAGES; s++) {
     const r = stageRows(d, s, cols);
     if (!r.n) throw new Error(`win-probability: no training laps in stage ${s}`);
     stages.push({
-      win: fitConditionalLogit(r.x, r.n, r.won, r.group, cols, L2),
+      win: fitConditionalLogit(r.x, r.n, r.won, r.group, cols, penalty),
       podium: fitLogistic(r.x, r.n, r.podium, cols, L2),
       points: fitLogistic(r.x, r.n, r.points, cols, L2),
     });
     log?.(`win-probability: stage ${s + 1}/${STAGES} fitted (${r.n} rows)`);
   }
-  return { format: WINPROB_FORMAT, features: cols, stages, trainSeasons: train };
+  return { format: WINPROB_FORMAT, features: cols, stages, trainSeasons: train, ...(extraL2 !== L2 ? { extraL2 } : {}) };
 }
 
 const ALPHAS = [0, 0.1, 0.2, 0.3, 0.4, 0.5];
@@ -73,19 +80,22 @@ export const FEATURE_SETS: Record<string, (all: string[]) => string[]> = {
   'state+pace': (all) => all,
 };
 
-/** The chosen feature set and, per stage, the running-order share α in P(win) = (1−α)·p_state + α·p_order — both
- *  picked by pooled logloss over the last INNER_SEASONS training seasons — then refitted on the whole training range. */
+/** The chosen feature set with its penalty beyond the running order (EXTRA_L2) and, per stage, the running-order share
+ *  α in P(win) = (1−α)·p_state + α·p_order — all picked by pooled logloss over the last INNER_SEASONS training seasons —
+ *  then refitted on the whole training range. */
 export function fitHedgedWinProb(d: StateRows, train: [number, number], log?: (l: string) => void): WinProbModelJSON {
   const inner = Array.from({ length: INNER_SEASONS }, (_, k) => train[1] - INNER_SEASONS + 1 + k).filter((v) => v > train[0]);
   // per candidate: −ln P(winner) summed per stage and α
-  const cands = Object.entries(FEATURE_SETS).map(([name, pick]) => ({ name, cols: pick(d.features), ll: Array.from({ length: STAGES }, () => new Float64Array(ALPHAS.length)) }));
+  const cands = Object.entries(FEATURE_SETS).flatMap(([set, pick]) =>
+    EXTRA_L2.map((l2) => ({ name: `${set}@l2=${l2}`, cols: pick(d.features), l2, ll: Array.from({ length: STAGES }, () => new Float64Array(ALPHAS.length)) })),
+  );
   for (const v of inner) {
     const fit = seasonRows(d, (s) => s < v);
     const valid = seasonRows(d, (s) => s === v);
     if (!fit.rows || !valid.rows) continue;
     const po = predictWinProb(fitWinProb(fit, [train[0], v - 1], ORDER_FEATURES), valid).win;
     for (const c of cands) {
-      const ps = predictWinProb(fitWinProb(fit, [train[0], v - 1], c.cols), valid).win;
+      const ps = predictWinProb(fitWinProb(fit, [train[0], v - 1], c.cols, undefined, c.l2), valid).win;
       valid.groups.forEach(([b, e], g) => {
         const s = stageOf(valid.groupInfo[g]!.fraction);
         for (let i = b; i < e; i++)
@@ -102,7 +112,7 @@ export function fitHedgedWinProb(d: StateRows, train: [number, number], log?: (l
     log?.(
       `win-probability: validated on ${inner.join(',')}: ${scored.map((c) => `${c.name} ${c.total.toFixed(1)}`).join(', ')} → ${best.name}; running-order share per stage ${best.alphas.join(' ')}`,
     );
-  const m = fitWinProb(d, train, best.cols, log);
+  const m = fitWinProb(d, train, best.cols, log, best.l2);
   const o = fitWinProb(d, train, ORDER_FEATURES);
   m.stages.forEach((st, s) => {
     st.order = o.stages[s]!.win;

@@ -127,7 +127,7 @@ export const kind: ModelKind<Data> = {
 
   train(ctx, d, split) {
     const model = { ...fitHedgedWinProb(d.train, split.train, ctx.log), prerace: d.prerace };
-    return { model, params: { stages: model.stages.length, features: model.features.length, l2: 1, order_share: model.stages.map((s) => s.alpha ?? 0).join(',') } };
+    return { model, params: { stages: model.stages.length, features: model.features.length, l2: 1, extra_l2: model.extraL2 ?? 1, order_share: model.stages.map((s) => s.alpha ?? 0).join(',') } };
   },
 
   evaluate(ctx, trained, d, split) {
