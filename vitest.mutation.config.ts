@@ -12,6 +12,7 @@ export default defineConfig({
     include: [
       'src/main/replay/snapshot.test.ts',
       'src/main/replay/timeline.test.ts',
+      'src/main/replay/timeline-details.test.ts',
       'src/main/replay/tower-columns.test.ts',
       'src/main/commentary/rules.test.ts',
       'src/main/commentary/session.test.ts',
