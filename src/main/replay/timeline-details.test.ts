@@ -56,6 +56,28 @@ describe('pit stops in detail (2023 rounds 1 and 3)', () => {
   });
 });
 
+describe('official stops the timing does not show', () => {
+  it('a stop on the car’s last timed lap comes from the table: its lap, lane time (none over two minutes), the tyres it had (2022 Dutch, 2021 Baku)', () => {
+    const cases = [
+      { season: 2022, round: 15, driver: 'tsunoda', lap: 43, lane: 52.684 },
+      { season: 2021, round: 6, driver: 'russell', lap: 48, lane: null }, // 2,036 s: the red flag, not a lane time
+    ];
+    for (const c of cases) {
+      const tl = loadRace(db, c.season, c.round).tl;
+      const laps = tl.laps.get(c.driver)!;
+      expect(laps.at(-1)!.lap, `${c.driver}: the stop is on the last timed lap`).toBe(c.lap);
+      const s = tl.stops.find((x) => x.driver === c.driver && x.lap === c.lap)!;
+      const l = laps.at(-1)!;
+      expect(s).toMatchObject({ source: 'ergast', outTime: null, pitLaneTime: c.lane, durationSource: c.lane === null ? null : 'ergast', redFlag: false, code: l.code });
+      expect([s.inTime, s.compoundFrom, s.compoundTo, s.tyreAgeOld]).toEqual([l.pitIn ?? l.time, l.compound, 'UNKNOWN', l.tyreLife]);
+      // numbered with the car's other stops in time order
+      const own = tl.stops.filter((x) => x.driver === c.driver);
+      expect(own.map((x) => x.stop)).toEqual(own.map((_, i) => i + 1));
+      expect(own.at(-1)).toBe(s);
+    }
+  });
+});
+
 describe('retirements on the clock', () => {
   it('in the pits: 5 s after the pit entry; on track: 0.6 of its own median lap after the line, or 1 s before a neutralisation it caused', () => {
     let onTrack = 0;
