@@ -34,6 +34,8 @@ const EQUIVALENT = [
   ['models/gbdt/train.ts', /^(it \+ 1 < p\.numRounds|it \+ 1|residual && nBag === rows && it \+ 1 < p\.numRounds)$/, null, 'whether the last round also computes gradients for a round that never comes, or the general path is taken: the same trees', /^fresh = /],
   ['models/gbdt/train.ts', /^\(p\.objective === 'regression' \|\| p\.objective === 'huber'\) && !train\.weight$|^p\.objective === 'regression' && !train\.weight$|^p\.objective === '(regression|huber)'$|^'(regression|huber)'$/, 'ConditionalExpression|StringLiteral|LogicalOperator', 'a fast path off (unit hessians, the residual kernel): the general path gives the same trees'],
   ['models/gbdt/train.ts', /^(i < rows|r < rows|r < valid\.rows|i < ph\.length)$/, 'EqualityOperator', 'one step past the end of a typed array: reads undefined, the write is dropped'],
+  ['strategy/recommend.ts', /^byRace\.size > 4$|^4$|^byRace\.delete\(byRace\.keys\(\)\.next\(\)\.value!\)$/, null, 'the race-model cache’s eviction: performance only', /byRace\.size > 4/],
+  ['commentary/session.ts', /^'commentary(:log|:checker)?'$/, 'StringLiteral', 'service and session keys are looked up by identity, not by name'],
   ['strategy/recommend.ts', /^p10 <= 0$/, 'EqualityOperator', 'needs a p10 of exactly 0 s'],
   ['strategy/recommend.ts', /^fieldOnWet >= WET_FIELD$/, 'EqualityOperator', 'no lap has exactly half the field on wets'],
   ['strategy/recommend.ts', /^!s\.retired\[i\]$/, null, 'retired cars are out of the simulation whatever their plan'],
