@@ -79,7 +79,8 @@ export const kind: ModelKind<Data> = {
       'FastF1 race laps 2018 onward (bundled): order and gaps at each line, tyres, stops, laps remaining, SC/VSC; ' +
       'labels from the Ergast classification. The pre-race prior of each season comes from the race-winner recipe ' +
       'trained on the seasons before it. One conditional logit per tenth of the race distance (softmax over the cars ' +
-      'running), binary logits for podium and points.',
+      'running; the terms beyond the running order carry a penalty of their own, chosen on the last training seasons), ' +
+      'binary logits for podium and points.',
     limitations: [
       'Knows nothing of damage, penalties still to be served or weather coming; a red flag looks like an SC lap.',
       'Stops still needed are inferred from the two-compound rule only (dry races).',
