@@ -4,7 +4,7 @@
 // tests changed. At the end the groups are merged into mutation/stryker-incremental.json (in git: the baseline a
 // fresh checkout starts from) and one last incremental Stryker run over every module writes the report
 // (reports/mutation/mutation.json and mutation.html) from it without testing anything again.
-//   node scripts/mutation.mjs [group …]     (default: every group, then the report)
+//   node scripts/mutation.mjs [group …]     (default: the groups without results in the baseline, then the report)
 //   node scripts/mutation.mjs --merge       (only merge the groups' results into the baseline; the report when all ran)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,7 +42,11 @@ const stryker = (cfg) => {
 };
 const incrementalOf = (g) => `${DIR}/${g}.incremental.json`;
 
-for (const g of mergeOnly ? [] : asked.length ? asked : Object.keys(GROUPS)) {
+const filesOf = (g) => [...new Set(GROUPS[g].map((m) => m.replace(/:\d+-\d+$/, '')))];
+// by default only the groups the baseline has no results for; the report's incremental run retests whatever changed
+const baselineFiles = existsSync(BASELINE) ? JSON.parse(readFileSync(BASELINE, 'utf8')).files : {};
+const missingGroups = Object.keys(GROUPS).filter((g) => filesOf(g).some((f) => !baselineFiles[f]));
+for (const g of mergeOnly ? [] : asked.length ? asked : missingGroups) {
   const inc = incrementalOf(g);
   if (!existsSync(inc) && existsSync(BASELINE)) copyFileSync(BASELINE, inc); // start from the committed results
   const cfg = `${DIR}/${g}.config.json`;
@@ -61,7 +65,6 @@ for (const g of mergeOnly ? [] : asked.length ? asked : Object.keys(GROUPS)) {
 // tested again.
 const reports = [];
 if (existsSync(BASELINE)) reports.push({ r: JSON.parse(readFileSync(BASELINE, 'utf8')), files: null });
-const filesOf = (g) => [...new Set(GROUPS[g].map((m) => m.replace(/:\d+-\d+$/, '')))];
 for (const g of Object.keys(GROUPS)) if (existsSync(incrementalOf(g))) reports.push({ r: JSON.parse(readFileSync(incrementalOf(g), 'utf8')), files: filesOf(g) });
 const current = (f) => (existsSync(f) ? readFileSync(f, 'utf8') : null);
 const testFiles = {}; // test file → the entry kept (the current source's where a report has it, else the latest)
