@@ -4,12 +4,14 @@
 // message, or open (no test states it yet).
 //   node scripts/mutation-survivors.mjs [report]            every survivor, one per line
 //   node scripts/mutation-survivors.mjs [report] --readme   rewrites README.md's survivors section (between markers)
+// (report: a Stryker JSON report or incremental file, plain or .gz such as the baseline mutation/stryker-incremental.json.gz)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { readJson } from './json-gz.mjs';
 
 const args = process.argv.slice(2);
 const readme = args.includes('--readme');
-const report = JSON.parse(readFileSync(args.find((a) => !a.startsWith('--')) ?? 'reports/mutation/mutation.json', 'utf8'));
+const report = readJson(args.find((a) => !a.startsWith('--')) ?? 'reports/mutation/mutation.json');
 
 /** Survivors checked by hand and found equivalent (no observable change): module, the mutated code, mutators, why,
  *  and where needed the line the code is on. */
@@ -78,9 +80,9 @@ for (const [path, file] of Object.entries(report.files)) {
   for (const m of file.mutants) {
     if (m.status === 'Killed' || m.status === 'Timeout') k++;
     else if (m.status === 'Survived' || m.status === 'NoCoverage') {
-      const line = m.location.start.line;
-      const code = (lines[line - 1] ?? '').trim();
       const { start, end } = m.location; // 1-based lines and columns
+      const line = start.line;
+      const code = (lines[line - 1] ?? '').trim();
       const original = lines.slice(start.line - 1, end.line).join('\n').slice(start.column - 1, start.line === end.line ? end.column - 1 : undefined).trim();
       rows.push({ line, status: m.status, mutator: m.mutatorName, replacement: m.replacement ?? '', code, why: why(path, code, original, m) });
       if (m.status === 'Survived') survived++;

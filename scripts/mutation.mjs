@@ -1,16 +1,19 @@
 // npm run test:mutation — Stryker over the core modules (stryker.config.json), one group of modules at a time, so a
 // run that is stopped keeps every group it finished: a full run takes hours on 2 cores. Each group's results are
 // Stryker's own incremental file (reports/mutation/groups/); a rerun tests only the mutants whose code or covering
-// tests changed. At the end the groups are merged into mutation/stryker-incremental.json (in git: the baseline a
+// tests changed. At the end the groups are merged into mutation/stryker-incremental.json.gz (in git: the baseline a
 // fresh checkout starts from) and one last incremental Stryker run over every module writes the report
 // (reports/mutation/mutation.json and mutation.html) from it without testing anything again.
 //   node scripts/mutation.mjs [group …]     (default: the groups without results in the baseline, then the report)
 //   node scripts/mutation.mjs --merge       (only merge the groups' results into the baseline; the report when all ran)
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readJson, writeJsonGz } from './json-gz.mjs';
 
 const CONFIG = 'stryker.config.json';
-const BASELINE = 'mutation/stryker-incremental.json';
+const BASELINE = 'mutation/stryker-incremental.json.gz';
+/** Where stryker.config.json keeps its incremental file. */
+const INCREMENTAL = 'reports/stryker-incremental.json';
 const DIR = 'reports/mutation/groups';
 /** Modules by group, in the order they run (cheap first). Every `mutate` entry of the config is in exactly one. */
 const GROUPS = {
@@ -43,12 +46,13 @@ const stryker = (cfg) => {
 const incrementalOf = (g) => `${DIR}/${g}.incremental.json`;
 
 const filesOf = (g) => [...new Set(GROUPS[g].map((m) => m.replace(/:\d+-\d+$/, '')))];
+/** The groups with a module that `files` (a report's per-file results) has nothing for. */
+const groupsMissingIn = (files) => Object.keys(GROUPS).filter((g) => filesOf(g).some((f) => !files[f]));
+const baseline = existsSync(BASELINE) ? readJson(BASELINE) : null;
 // by default only the groups the baseline has no results for; the report's incremental run retests whatever changed
-const baselineFiles = existsSync(BASELINE) ? JSON.parse(readFileSync(BASELINE, 'utf8')).files : {};
-const missingGroups = Object.keys(GROUPS).filter((g) => filesOf(g).some((f) => !baselineFiles[f]));
-for (const g of mergeOnly ? [] : asked.length ? asked : missingGroups) {
+for (const g of mergeOnly ? [] : asked.length ? asked : groupsMissingIn(baseline?.files ?? {})) {
   const inc = incrementalOf(g);
-  if (!existsSync(inc) && existsSync(BASELINE)) copyFileSync(BASELINE, inc); // start from the committed results
+  if (!existsSync(inc) && baseline) writeFileSync(inc, JSON.stringify(baseline)); // start from the committed results
   const cfg = `${DIR}/${g}.config.json`;
   const { $schema: _, ...rest } = base;
   writeFileSync(cfg, JSON.stringify({ ...rest, mutate: GROUPS[g], incrementalFile: inc, reporters: ['json', 'progress'], jsonReporter: { fileName: `${DIR}/${g}.json` } }, null, 2));
@@ -63,17 +67,27 @@ for (const g of mergeOnly ? [] : asked.length ? asked : missingGroups) {
 // test file and name. Where a test file's source differs between reports (it changed between group runs), the
 // current file's version is kept and the other reports' mutants that name a test of that file are dropped: they are
 // tested again.
-const reports = [];
-if (existsSync(BASELINE)) reports.push({ r: JSON.parse(readFileSync(BASELINE, 'utf8')), files: null });
-for (const g of Object.keys(GROUPS)) if (existsSync(incrementalOf(g))) reports.push({ r: JSON.parse(readFileSync(incrementalOf(g), 'utf8')), files: filesOf(g) });
-const current = (f) => (existsSync(f) ? readFileSync(f, 'utf8') : null);
+const reports = baseline ? [{ r: baseline, files: null }] : [];
+for (const g of Object.keys(GROUPS)) if (existsSync(incrementalOf(g))) reports.push({ r: readJson(incrementalOf(g)), files: filesOf(g) });
+const sources = new Map(); // test file → its current text (null when gone), read once
+const current = (f) => {
+  if (!sources.has(f)) sources.set(f, existsSync(f) ? readFileSync(f, 'utf8') : null);
+  return sources.get(f);
+};
 const testFiles = {}; // test file → the entry kept (the current source's where a report has it, else the latest)
 for (const { r } of reports)
   for (const [f, t] of Object.entries(r.testFiles ?? {})) if (!testFiles[f] || testFiles[f].source !== current(f) || t.source === current(f)) testFiles[f] = t;
 const ids = new Map(); // "file\0name" → new id
 const merged = { files: {}, testFiles: {} };
 for (const [f, t] of Object.entries(testFiles))
-  merged.testFiles[f] = { ...t, tests: t.tests.map((x) => ({ ...x, id: ids.set(`${f}\0${x.name}`, String(ids.size)).get(`${f}\0${x.name}`) })) };
+  merged.testFiles[f] = {
+    ...t,
+    tests: t.tests.map((x) => {
+      const id = String(ids.size);
+      ids.set(`${f}\0${x.name}`, id);
+      return { ...x, id };
+    }),
+  };
 for (const { r, files } of reports) {
   for (const k of ['schemaVersion', 'thresholds', 'projectRoot']) merged[k] ??= r[k];
   const key = new Map(); // this report's id → new id, or null where its test file's source is not the one kept
@@ -89,16 +103,17 @@ for (const { r, files } of reports) {
   }
 }
 mkdirSync('mutation', { recursive: true });
-writeFileSync(BASELINE, JSON.stringify(merged));
+writeJsonGz(BASELINE, merged);
 // a group is still to run while any of its files has no results (an interrupted group leaves only its seed copy)
-const pending = Object.keys(GROUPS).filter((g) => filesOf(g).some((f) => !merged.files[f]));
+const pending = groupsMissingIn(merged.files);
 if (pending.length) {
   console.log(`mutation: groups still to run: ${pending.join(', ')} (baseline ${BASELINE} updated; no report yet)`);
   process.exit(0);
 }
 // The report: an incremental run over every module from the merged results (a dry run; no mutant is tested again
 // unless its code or covering tests changed since its group ran).
-copyFileSync(BASELINE, 'reports/stryker-incremental.json');
+if (base.incrementalFile !== INCREMENTAL) throw new Error(`${CONFIG}: incrementalFile must be ${INCREMENTAL}`);
+writeFileSync(INCREMENTAL, JSON.stringify(merged));
 stryker(CONFIG);
-copyFileSync('reports/stryker-incremental.json', BASELINE);
+writeJsonGz(BASELINE, readJson(INCREMENTAL));
 console.log(`mutation: report in reports/mutation/mutation.json and mutation.html; baseline ${BASELINE} (commit it)`);
