@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { Command } from '../command.js';
 import { parseSeasonRange, UsageError } from '../command.js';
-import { rollingEvaluate } from '../../models/race-winner/rolling.js';
+import { rollingEvaluate, rollingPassOdds } from '../../models/race-winner/rolling.js';
 import { rollingInRace, type InRaceRolling } from '../../training/kinds/win-probability-rolling.js';
 import { metricLines, runKind, splitOptions } from './train.js';
 
@@ -48,15 +48,14 @@ export const command: Command = {
       if (ctx.positionals[0] !== 'race-winner')
         throw new UsageError('--rolling is for the race-winner and win-probability kinds');
       const [from, to] = parseSeasonRange(ctx.opts.rolling, 'rolling');
+      const seed = Number(ctx.opts.seed ?? 1);
       const {
-        predictions: _p,
+        predictions,
         models: _m,
-        ...rep
-      } = rollingEvaluate(ctx.db(), from, to, {
-        seed: Number(ctx.opts.seed ?? 1),
-        cacheDir: join(dirname(ctx.dbFile), 'cache', 'models'),
-        log: ctx.log,
-      });
+        ...table
+      } = rollingEvaluate(ctx.db(), from, to, { seed, cacheDir: join(dirname(ctx.dbFile), 'cache', 'models'), log: ctx.log });
+      const rep = { ...table, pass_odds: rollingPassOdds(predictions, seed) };
+      const odds = rep.pass_odds;
       const row = (n: string, m: { top1: number; top3: number; logloss: number; ece: number }) =>
         `${n.padEnd(8)} ${m.top1.toFixed(3).padStart(6)} ${m.top3.toFixed(3).padStart(6)} ${m.logloss.toFixed(3).padStart(7)} ${m.ece.toFixed(3).padStart(6)}`;
       ctx.print(
@@ -68,6 +67,8 @@ export const command: Command = {
               `${row(String(s.season), s)} | ${row('pole', s.baselines.pole_sitter)} | ${row('LR', s.baselines.logistic_regression)}`,
           ),
           `${row('pooled', rep.pooled)} | ${row('pole', rep.pooled.baselines.pole_sitter)} | ${row('LR', rep.pooled.baselines.logistic_regression)}`,
+          `if the model's probabilities were exactly right (${odds.draws} draws): pooled top1 ≥ pole + 0.03 in ${odds.pooled_margin}, ` +
+            `no season more than two races below the pole-sitter in ${odds.every_season}, both in ${odds.both}`,
         ].join('\n'),
       );
       return;

@@ -5,7 +5,8 @@ import { sharedDb } from '../../../../tests/helpers/db.js';
 import { fitConditionalLogit } from '../logistic.js';
 import { weekendDataset, type WinnerData } from './dataset.js';
 import { columns, fitRecipe, RECIPE_FORMAT, recipeProbabilities, type FittedRecipe } from './recipe.js';
-import { rollingEvaluate } from './rolling.js';
+import { poleScores, softmaxByRace } from './metrics.js';
+import { rollingEvaluate, rollingPassOdds } from './rolling.js';
 
 const COLS = ['quali_gap_pct', 'log_grid', 'team_race_pace'];
 
@@ -52,6 +53,15 @@ describe('race-winner rolling origin', () => {
     expect(r.pooled.races).toBe(r.seasons.reduce((a, s) => a + s.races, 0));
     // the pole baseline is the pole-sitter's share of wins (no ties in qualifying)
     expect(r.pooled.baselines.pole_sitter.top1).toBeGreaterThan(0.3);
+    // the bar's odds under the model's own probabilities: one entry per season, "both" no likelier than either rule
+    const odds = rollingPassOdds(r.predictions);
+    expect(Object.keys(odds.season_fails)).toEqual(['2021', '2022', '2023']);
+    expect(odds.both).toBeLessThanOrEqual(Math.min(odds.pooled_margin, odds.every_season));
+    expect(odds.pooled_margin).toBeGreaterThan(0);
+    // the pole-sitter's own probabilities as the model: its favourite is the pole-sitter, so it can never lead by 0.03
+    const d = r.predictions.data;
+    const asPole = rollingPassOdds({ data: d, p: softmaxByRace(poleScores(d.qualiPos), d.groups) });
+    expect([asPole.pooled_margin, asPole.every_season]).toEqual([0, 1]);
   });
 
   it('the recipe chooses inside the training range and gives per-race probabilities that sum to one', () => {

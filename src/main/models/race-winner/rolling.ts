@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Db } from '../../data/db.js';
 import { DATA_START, seasonSlice, weekendDataset, type WinnerData } from './dataset.js';
 import { groupsOf, poleScores, softmaxByRace, winnerMetrics, type WinnerMetrics } from './metrics.js';
+import { top1PassOdds, type Top1Odds } from './pass-odds.js';
 import {
   fitRecipe,
   logisticBaselineProbs,
@@ -133,4 +134,14 @@ export function rollingEvaluate(
     predictions: { data: testAll, p: Float64Array.from(pooled.p) },
     models,
   };
+}
+
+/** The bar for the rolling table: pooled top1 ≥ the pole-sitter's + 0.03, no season more than two races below. */
+export const ROLLING_TOP1_BAR = { margin: 0.03, seasonDeficit: 2 };
+
+/** How often the rolling table would pass ROLLING_TOP1_BAR if the model's own probabilities were exactly right. */
+export function rollingPassOdds(pred: { data: WinnerData; p: Float64Array }, seed = 1): Top1Odds {
+  const { data, p } = pred;
+  const pole = softmaxByRace(poleScores(data.qualiPos), data.groups);
+  return top1PassOdds(p, pole, data.groups, data.groups.map(([s]) => data.seasons[s]!), ROLLING_TOP1_BAR, seed);
 }

@@ -6,7 +6,7 @@
 import type { Db } from '../../data/db.js';
 import type { Entry } from './entries.js';
 
-export const WEEKEND_SET_VERSION = 3;
+export const WEEKEND_SET_VERSION = 4;
 
 export const WEEKEND_FEATURES = [
   'quali_gap_pct',
@@ -36,6 +36,10 @@ export type WeekendFeature = (typeof WEEKEND_FEATURES)[number];
 /** Recency weight per race back (this season), and the weight of last season's carry-over relative to one race. */
 export const DECAY_PER_RACE = 0.6;
 const CARRY_WEIGHT = 0.5;
+/** Pseudo-cars at the field's mechanical-DNF rate in a team's rate: two failed cars are not yet a fragile team. Chosen
+ *  on the development protocol (rolling 2012–2015, training from 2006; logloss 1.272 without, 1.246 / 1.254 / 1.251
+ *  at 3 / 6 / 12), before the 2016–2024 seasons were run. */
+const MECH_K = 3;
 const GAP_CAP = 5; // % — slower than this is "not a contender", whatever the reason
 const FINISHED = /^(Finished|\+\d+ Laps?)$/;
 const INCIDENT = /^(Collision|Accident|Collision damage|Spun off|Disqualified|Puncture|Withdrew|Did not start|Excluded)$/;
@@ -57,6 +61,12 @@ class Pace {
     this.roll(season);
     this.num *= DECAY_PER_RACE;
     this.den *= DECAY_PER_RACE;
+  }
+  /** The mean shrunk toward `prior` by `k` pseudo-observations (a rate of rare events: a DNF or two is not a trend). */
+  shrunk(season: number, prior: number, k: number): number {
+    this.roll(season);
+    const c = Number.isFinite(this.carry) ? CARRY_WEIGHT : 0;
+    return (this.num + c * (c ? this.carry : 0) + k * prior) / (this.den + c + k);
   }
   value(season: number): number {
     this.roll(season);
@@ -122,6 +132,7 @@ export function weekendFeatures(db: Db, entries: Entry[]): Float64Array {
   const seasonPts = new Map<number, number>(); // driver → points this season (key season*1e4+driver)
   const affinity = new Map<string, { sum: number; n: number }>(); // driver|circuit → Σ(gap − expected)
   const roundsDone = new Map<number, number>();
+  const fieldMech = { num: 0, den: 0 };
   const pace = () => new Pace();
   let h = 0;
   const absorbUntil = (start: string) => {
@@ -159,7 +170,10 @@ export function weekendFeatures(db: Db, entries: Entry[]): Float64Array {
       get(teamPts, t, pace).add(season, rs.reduce((a, r) => a + (r[7] ?? 0), 0));
       for (const r of rs) {
         const fin = FINISHED.test(r[11] ?? '');
-        get(teamMech, t, pace).add(season, !fin && !INCIDENT.test(r[11] ?? '') ? 1 : 0);
+        const mech = !fin && !INCIDENT.test(r[11] ?? '') ? 1 : 0;
+        get(teamMech, t, pace).add(season, mech);
+        fieldMech.num += mech;
+        fieldMech.den++;
         const d = r[4];
         const q = qGap(r);
         const expected = get(drvCar, d, pace).value(season);
@@ -223,7 +237,7 @@ export function weekendFeatures(db: Db, entries: Entry[]): Float64Array {
         driver_race_pace: or(drvR.get(en.driverId)?.value(race.season), GAP_CAP),
         driver_points_rate: or(drvPts.get(en.driverId)?.value(race.season), 0),
         points_share: done && leaderPts > 0 ? (seasonPts.get(race.season * 1e4 + en.driverId) ?? 0) / leaderPts : NaN,
-        team_mech_dnf_rate: teamMech.get(en.constructorId)?.value(race.season) ?? NaN,
+        team_mech_dnf_rate: fieldMech.den ? get(teamMech, en.constructorId, pace).shrunk(race.season, fieldMech.num / fieldMech.den, MECH_K) : NaN,
         driver_dnf_rate: drvDnf.get(en.driverId)?.value(race.season) ?? NaN,
         circuit_affinity: aff ? aff.sum / (aff.n + 2) : 0,
         season_progress: Math.min(done, 10) / 10,

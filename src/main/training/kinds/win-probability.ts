@@ -3,6 +3,7 @@
 // laps of split.train, judged on split.test at 25/50/75/90 % of race distance against the pre-race model and the
 // running-order conditional logit.
 import { dirname, join } from 'node:path';
+import { loglossPassOdds } from '../../models/race-winner/pass-odds.js';
 import { rollingEvaluate, type RollingReport } from '../../models/race-winner/rolling.js';
 import { CHECKPOINTS, binaryLogloss, checkpointGroups, groupMetrics } from '../../models/win-probability/evaluate.js';
 import { fitHedgedWinProb, fitWinProb, ORDER_FEATURES, predictWinProb, type WinProbModelJSON } from '../../models/win-probability/model.js';
@@ -150,7 +151,10 @@ export const kind: ModelKind<Data> = {
         baselines: { pre_race: pick(pre), running_order: pick(ord) },
       };
     });
-    const allGroups = CHECKPOINTS.flatMap((f) => checkpointGroups(d.test, f));
+    const sets = CHECKPOINTS.map((f) => checkpointGroups(d.test, f));
+    const allGroups = sets.flat();
+    // how often a model whose probabilities were exactly right would beat both baselines at each checkpoint
+    const odds = loglossPassOdds(p.win, [d.test.prior, po], sets.map((gs) => gs.map((g) => d.test.groups[g]!)));
     const pooled = groupMetrics(d.test, allGroups, p.win);
     const report = {
       model: 'win-probability',
@@ -160,6 +164,7 @@ export const kind: ModelKind<Data> = {
       logloss: pooled.logloss,
       brier: pooled.brier,
       ece: pooled.ece,
+      pass_odds: { draws: odds.draws, checkpoints: CHECKPOINTS.map((fraction, j) => ({ fraction, below_both: odds.each[j]! })), every_checkpoint: odds.all },
       pre_race_rolling: d.rolling,
     };
     const base = (k: 'pre_race' | 'running_order') =>
@@ -172,6 +177,7 @@ export const kind: ModelKind<Data> = {
         ...checkpoints.map(
           (c) => `${Math.round(c.fraction * 100)} %: logloss ${c.logloss} (pre-race ${c.baselines.pre_race.logloss}, running order ${c.baselines.running_order.logloss}), Brier ${c.brier}, ECE ${c.ece}`,
         ),
+        `If its probabilities were exactly right, the model would beat both baselines at ${CHECKPOINTS.map((f, j) => `${Math.round(f * 100)} %: ${odds.each[j]}`).join(', ')} of ${odds.draws} draws of the winners; at every checkpoint at once: ${odds.all}.`,
         `\n${rollingTable(d.rolling)}\n`,
       ],
     };
