@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { Command } from '../command.js';
 import { parseSeasonRange, UsageError } from '../command.js';
-import { rollingEvaluate, rollingPassOdds } from '../../models/race-winner/rolling.js';
+import { rollingEvaluate } from '../../models/race-winner/rolling.js';
 import { rollingInRace, type InRaceRolling } from '../../training/kinds/win-probability-rolling.js';
 import { metricLines, runKind, splitOptions } from './train.js';
 
@@ -50,11 +50,10 @@ export const command: Command = {
       const [from, to] = parseSeasonRange(ctx.opts.rolling, 'rolling');
       const seed = Number(ctx.opts.seed ?? 1);
       const {
-        predictions,
+        predictions: _p,
         models: _m,
-        ...table
+        ...rep
       } = rollingEvaluate(ctx.db(), from, to, { seed, cacheDir: join(dirname(ctx.dbFile), 'cache', 'models'), log: ctx.log });
-      const rep = { ...table, pass_odds: rollingPassOdds(predictions, seed) };
       const odds = rep.pass_odds;
       const row = (n: string, m: { top1: number; top3: number; logloss: number; ece: number }) =>
         `${n.padEnd(8)} ${m.top1.toFixed(3).padStart(6)} ${m.top3.toFixed(3).padStart(6)} ${m.logloss.toFixed(3).padStart(7)} ${m.ece.toFixed(3).padStart(6)}`;

@@ -55,6 +55,7 @@ describe('race-winner rolling origin', () => {
     expect(r.pooled.baselines.pole_sitter.top1).toBeGreaterThan(0.3);
     // the bar's odds under the model's own probabilities: one entry per season, "both" no likelier than either rule
     const odds = rollingPassOdds(r.predictions);
+    expect(r.pass_odds).toEqual(odds);
     expect(Object.keys(odds.season_fails)).toEqual(['2021', '2022', '2023']);
     expect(odds.both).toBeLessThanOrEqual(Math.min(odds.pooled_margin, odds.every_season));
     expect(odds.pooled_margin).toBeGreaterThan(0);

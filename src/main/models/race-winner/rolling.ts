@@ -29,6 +29,8 @@ export interface RollingSeason extends WinnerMetrics {
 export interface RollingReport {
   seasons: RollingSeason[];
   pooled: WinnerMetrics & { baselines: { pole_sitter: WinnerMetrics; logistic_regression: WinnerMetrics } };
+  /** How often a model whose probabilities were exactly right would pass ROLLING_TOP1_BAR on these races. */
+  pass_odds: Top1Odds;
 }
 
 export interface RollingOptions {
@@ -125,13 +127,15 @@ export function rollingEvaluate(
   }
   const groups = groupsOf(pooled.race);
   const testAll = seasonSlice(all, from, to);
+  const predictions = { data: testAll, p: Float64Array.from(pooled.p) };
   return {
     seasons,
     pooled: {
       ...winnerMetrics(pooled.p, pooled.won, groups),
       baselines: { pole_sitter: winnerMetrics(pooled.pole, pooled.won, groups), logistic_regression: winnerMetrics(pooled.lr, pooled.won, groups) },
     },
-    predictions: { data: testAll, p: Float64Array.from(pooled.p) },
+    pass_odds: rollingPassOdds(predictions, seed),
+    predictions,
     models,
   };
 }

@@ -44,7 +44,7 @@ export function rollingPriors(
     if (!m) out.set(e.race, (m = new Map()));
     m.set(e.driver, r.predictions.p[i]!);
   });
-  return { priors: out, model: needModel !== undefined ? (r.models.get(needModel) ?? null) : null, report: { seasons: r.seasons, pooled: r.pooled } };
+  return { priors: out, model: needModel !== undefined ? (r.models.get(needModel) ?? null) : null, report: { seasons: r.seasons, pooled: r.pooled, pass_odds: r.pass_odds } };
 }
 
 /** First test season of the pre-race rolling table in the model card. */
@@ -63,6 +63,9 @@ export function rollingTable(r: RollingReport): string {
     '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...r.seasons.map((s) => row(String(s.season), s)),
     row('pooled', r.pooled),
+    '',
+    `If its probabilities were exactly right (winners drawn from them, ${r.pass_odds.draws} draws), the table would show pooled top1 ≥ the ` +
+      `pole-sitter's + 0.03 in ${r.pass_odds.pooled_margin} of draws, no season more than two races below it in ${r.pass_odds.every_season}, both in ${r.pass_odds.both}.`,
   ].join('\n');
 }
 
