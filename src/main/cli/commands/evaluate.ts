@@ -53,7 +53,11 @@ export const command: Command = {
         predictions: _p,
         models: _m,
         ...rep
-      } = rollingEvaluate(ctx.db(), from, to, { seed, cacheDir: join(dirname(ctx.dbFile), 'cache', 'models'), log: ctx.log });
+      } = rollingEvaluate(ctx.db(), from, to, {
+        seed,
+        cacheDir: join(dirname(ctx.dbFile), 'cache', 'models'),
+        log: ctx.log,
+      });
       const odds = rep.pass_odds;
       const row = (n: string, m: { top1: number; top3: number; logloss: number; ece: number }) =>
         `${n.padEnd(8)} ${m.top1.toFixed(3).padStart(6)} ${m.top3.toFixed(3).padStart(6)} ${m.logloss.toFixed(3).padStart(7)} ${m.ece.toFixed(3).padStart(6)}`;
