@@ -3,6 +3,7 @@
 import type { Compound, TrackState, TrackStatusBand } from '../../shared/domain.js';
 import { periodsFromLaps, reconcilePeriods, type TrackPeriod } from './periods.js';
 import type { DriverMeta, LapRecord, RaceMeta, ReferenceData, TimingSource } from './source.js';
+import { isCrash, isFinished } from '../race/result-status.js';
 import { hasState, isClear } from '../race/track-status.js';
 import { median } from '../util/stats.js';
 
@@ -32,8 +33,6 @@ export interface Retirement {
   crash: boolean;
 }
 
-const FINISHED = /^(Finished|\+\d+ Laps?|Lapped|Disqualified)$/;
-const CRASH = /accident|collision|spun|crash|damage|debris/i;
 const SEVERITY: Record<TrackState, number> = { red: 4, sc: 3, vsc: 2, yellow: 1, green: 0 };
 
 /** Index of the first element > x in an ascending array (= count of elements <= x). */
@@ -283,7 +282,7 @@ export class Timeline {
 
   private detectRetirements(): void {
     for (const [driver, meta] of this.drivers) {
-      if (FINISHED.test(meta.status)) continue;
+      if (isFinished(meta.status) || meta.status === 'Disqualified') continue;
       const list = this.laps.get(driver);
       const last = list?.[list.length - 1];
       if (!last) continue;
@@ -301,7 +300,7 @@ export class Timeline {
         time,
         status: meta.status,
         inPits,
-        crash: CRASH.test(meta.status),
+        crash: isCrash(meta.status),
       });
     }
   }

@@ -1,12 +1,12 @@
 // The rolling-origin protocol on the real data: each test season is fitted on the seasons before it only, and every
 // race's probabilities sum to one. The fitter here is a cheap spy (a small conditional logit) that records what it saw.
 import { describe, expect, it } from 'vitest';
-import { sharedDb } from '../../../../tests/helpers/db.js';
+import { dbCopy, sharedDb } from '../../../../tests/helpers/db.js';
 import { fitConditionalLogit } from '../logistic.js';
 import { weekendDataset, type WinnerData } from './dataset.js';
 import { columns, fitRecipe, RECIPE_FORMAT, recipeProbabilities, type FittedRecipe } from './recipe.js';
 import { poleScores, softmaxByRace } from './metrics.js';
-import { rollingEvaluate, rollingPassOdds } from './rolling.js';
+import { dataStamp, rollingEvaluate, rollingPassOdds } from './rolling.js';
 
 const COLS = ['quali_gap_pct', 'log_grid', 'team_race_pace'];
 
@@ -71,5 +71,23 @@ describe('race-winner rolling origin', () => {
     expect(f.model.cv.folds).toEqual([2018, 2019]);
     const p = recipeProbabilities(f.model, d);
     for (const x of sumsPerRace(p, d)) expect(x).toBeCloseTo(1, 9);
+  });
+});
+
+describe('rolling cache stamp (a copy of the real data)', () => {
+  it('changes with any value the weekend features read — a status text, points, a qualifying time — and not with laps', () => {
+    const { db } = dbCopy();
+    const s0 = dataStamp(db);
+    expect(dataStamp(db)).toBe(s0);
+    db.exec(`DELETE FROM laps WHERE season = 2018 AND round = 1`);
+    expect(dataStamp(db)).toBe(s0);
+    db.exec(`UPDATE status SET status = 'Lapped' WHERE status = '+1 Lap'`);
+    const s1 = dataStamp(db);
+    expect(s1).not.toBe(s0);
+    db.exec(`UPDATE results SET points = points + 1 WHERE result_id = (SELECT MAX(result_id) FROM results)`);
+    const s2 = dataStamp(db);
+    expect(s2).not.toBe(s1);
+    db.exec(`UPDATE qualifying SET best_ms = best_ms + 1 WHERE qualify_id = (SELECT MAX(qualify_id) FROM qualifying)`);
+    expect(dataStamp(db)).not.toBe(s2);
   });
 });

@@ -54,12 +54,21 @@ interface SeasonResult {
   model?: RecipeModelJSON;
 }
 
-/** A stamp of the results in the database: a cached season is reused only while the data it saw is unchanged. */
-function dataStamp(db: Db): string {
-  const r = db.prepare(`SELECT COUNT(*) AS n, MAX(r.start_utc) AS last, SUM(x.position_order * x.driver_id + COALESCE(x.grid, 0)) AS s
-    FROM results x JOIN races r ON r.race_id = x.race_id`).get() as { n: number; last: string; s: number };
-  const q = db.prepare('SELECT COUNT(*) AS n, SUM(COALESCE(best_ms, 0) % 100003) AS s FROM qualifying').get() as { n: number; s: number };
-  return createHash('sha1').update(JSON.stringify([r, q])).digest('hex').slice(0, 12);
+/** A stamp of every value the weekend features read (results with their status text, qualifying, sprint, race
+ *  times and circuits): a cached season is reused only while the data it saw is unchanged. */
+export function dataStamp(db: Db): string {
+  const h = createHash('sha1');
+  const feed = (sql: string) => {
+    for (const row of db.prepare(sql).raw().iterate() as Iterable<unknown[]>) h.update(JSON.stringify(row));
+    h.update('|');
+  };
+  feed(`SELECT r.race_id, r.year, r.round, r.start_utc, r.circuit_id, x.driver_id, x.constructor_id, x.grid,
+      x.position, x.position_order, x.points, x.laps, x.milliseconds, s.status
+    FROM results x JOIN races r ON r.race_id = x.race_id LEFT JOIN status s ON s.status_id = x.status_id
+    ORDER BY x.race_id, x.position_order, x.driver_id`);
+  feed('SELECT race_id, driver_id, constructor_id, position, best_ms FROM qualifying ORDER BY race_id, driver_id');
+  feed('SELECT race_id, driver_id, grid, position_order, milliseconds, laps FROM sprint_results ORDER BY race_id, driver_id');
+  return h.digest('hex').slice(0, 12);
 }
 
 const strip = ({ races: _r, ...m }: WinnerMetrics): Scores => m;

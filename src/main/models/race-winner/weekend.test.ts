@@ -1,6 +1,6 @@
 // Weekend features on the real data: the team's mechanical-DNF rate is shrunk toward the field's rate.
 import { describe, expect, it } from 'vitest';
-import { sharedDb } from '../../../../tests/helpers/db.js';
+import { dbCopy, sharedDb } from '../../../../tests/helpers/db.js';
 import { weekendDataset } from './dataset.js';
 
 describe('weekend features: team mechanical-DNF rate (real data, 2022)', () => {
@@ -32,5 +32,25 @@ describe('weekend features: team mechanical-DNF rate (real data, 2022)', () => {
     }
     // Ferrari had no mechanical DNF in Bahrain–Australia: below the field's start-of-season level, above zero
     expect(rate('2022-4', 'leclerc')).toBeLessThan(rate('2022-1', 'leclerc'));
+  });
+});
+
+describe('weekend features on Jolpica statuses (real data, 2024 read as Jolpica serves it)', () => {
+  // Jolpica writes every car laps down as "Lapped" (Ergast: "+1 Lap", "+2 Laps"); that must not read as a DNF.
+  const base = weekendDataset(sharedDb(), 2024, 2024);
+  const { db } = dbCopy();
+  db.exec(`INSERT INTO status (status_id, status) SELECT MAX(status_id) + 1, 'Lapped' FROM status`);
+  const lapped = db.prepare(`UPDATE results SET status_id = (SELECT status_id FROM status WHERE status = 'Lapped')
+    WHERE status_id IN (SELECT status_id FROM status WHERE status LIKE '+% Lap%')
+      AND race_id IN (SELECT race_id FROM races WHERE year IN (2023, 2024))`).run().changes;
+  const jolpica = weekendDataset(db, 2024, 2024);
+
+  it('gives every 2024 entry the same features as Ergast\'s statuses', () => {
+    expect(lapped).toBe(208); // 2023: 70, 2024: 138
+    expect(jolpica.entries.map((e) => `${e.race}/${e.driver}`)).toEqual(base.entries.map((e) => `${e.race}/${e.driver}`));
+    const differ = base.features.filter((_, f) =>
+      base.entries.some((_, i) => !Object.is(base.x[i * base.cols + f], jolpica.x[i * jolpica.cols + f])),
+    );
+    expect(differ).toEqual([]);
   });
 });

@@ -4,9 +4,11 @@
 // driver against the car, reliability and circuit affinity. Every value uses only races that ended before the race
 // starts (history walked in start order, updated after each race) plus this weekend's sessions.
 import type { Db } from '../../data/db.js';
+import { isFinished, isMechanicalDnf } from '../../race/result-status.js';
 import type { Entry } from './entries.js';
 
-export const WEEKEND_SET_VERSION = 4;
+/** 5: Jolpica's "Lapped" is a finish (it had counted as a mechanical DNF); same values on Ergast's statuses. */
+export const WEEKEND_SET_VERSION = 5;
 
 export const WEEKEND_FEATURES = [
   'quali_gap_pct',
@@ -41,8 +43,6 @@ const CARRY_WEIGHT = 0.5;
  *  at 3 / 6 / 12), before the 2016–2024 seasons were run. */
 const MECH_K = 3;
 const GAP_CAP = 5; // % — slower than this is "not a contender", whatever the reason
-const FINISHED = /^(Finished|\+\d+ Laps?)$/;
-const INCIDENT = /^(Collision|Accident|Collision damage|Spun off|Disqualified|Puncture|Withdrew|Did not start|Excluded)$/;
 
 /** A recency-weighted running mean: this season's races decay by DECAY_PER_RACE, last season's value carries over. */
 class Pace {
@@ -153,7 +153,7 @@ export function weekendFeatures(db: Db, entries: Entry[]): Float64Array {
     const winMs = win?.[9] ?? null;
     const qGap = (r: HistRow) => (r[10] && Number.isFinite(pole) ? Math.min(((r[10] - pole) / pole) * 100, GAP_CAP) : NaN);
     const rGap = (r: HistRow) => {
-      if (!FINISHED.test(r[11] ?? '')) return NaN;
+      if (!isFinished(r[11])) return NaN;
       if (r[9] && winMs) return Math.min(((r[9] - winMs) / winMs) * 100, GAP_CAP);
       if (winLaps && r[8] !== null) return Math.min(((winLaps - r[8]) / winLaps) * 100 + 1, GAP_CAP);
       return NaN;
@@ -169,8 +169,8 @@ export function weekendFeatures(db: Db, entries: Entry[]): Float64Array {
       else get(teamR, t, pace).age(season);
       get(teamPts, t, pace).add(season, rs.reduce((a, r) => a + (r[7] ?? 0), 0));
       for (const r of rs) {
-        const fin = FINISHED.test(r[11] ?? '');
-        const mech = !fin && !INCIDENT.test(r[11] ?? '') ? 1 : 0;
+        const fin = isFinished(r[11]);
+        const mech = isMechanicalDnf(r[11]) ? 1 : 0;
         get(teamMech, t, pace).add(season, mech);
         fieldMech.num += mech;
         fieldMech.den++;
