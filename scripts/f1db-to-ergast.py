@@ -10,7 +10,7 @@ after the bundled ones; drivers match the bundled ones by birth date and surname
 constructors by a short rename table. --status jolpica (default) writes statuses as Jolpica serves seasons from 2024
 on (Finished, Lapped, Retired, Disqualified, Did not start); --status detailed writes Ergast's older style
 (+1 Lap, and F1DB's retirement reason)."""
-import csv, gzip, io, math, os, re, subprocess, sys, unicodedata
+import csv, gzip, math, os, re, subprocess, sys, unicodedata
 import yaml
 
 args, opts, it = [], {}, iter(sys.argv[1:])
@@ -91,13 +91,13 @@ def constructor(fid):
 
 
 cir_ids = {}
+recent = {r['circuitId'] for r in tables['races'][1] if int(r['year']) >= 2019}
 def circuit(fid):
     if fid in cir_ids: return cir_ids[fid]
     c = git_yaml(f'src/data/circuits/{fid}.yml')
     lat, lng = float(c['latitude']), float(c['longitude'])
     def km(r):
         dy = (float(r['lat']) - lat) * 111.0; dx = (float(r['lng']) - lng) * 111.0 * math.cos(math.radians(lat)); return math.hypot(dx, dy)
-    recent = {r['circuitId'] for r in tables['races'][1] if int(r['year']) >= 2019}
     near = [r for r in tables['circuits'][1] if r['circuitId'] in recent and km(r) < 15] or [r for r in tables['circuits'][1] if km(r) < 3]
     if near: cir_ids[fid] = min(near, key=km)['circuitId']; return cir_ids[fid]
     i = take('circuits'); cir_ids[fid] = i
@@ -127,15 +127,13 @@ def hhmm(t):
 def classification(rows, race_id, table, with_rank):
     win_laps = max((r.get('laps') or 0) for r in rows) if rows else 0
     win_ms = ms(rows[0].get('time')) if rows else None
-    fl = {}
     for k, r in enumerate(rows):
         p = r['position']; num = isinstance(p, int)
         lapped = num and (r.get('laps') or 0) < win_laps
         behind = win_laps - (r.get('laps') or 0)
-        if STYLE == 'jolpica':
-            st = 'Finished' if num and not lapped else 'Lapped' if num else {'DSQ': 'Disqualified', 'DNS': 'Did not start'}.get(p, 'Retired')
-        else:
-            st = 'Finished' if num and not lapped else f'+{behind} Lap{"s" if behind > 1 else ""}' if num else {'DSQ': 'Disqualified', 'DNS': 'Did not start'}.get(p, r.get('reasonRetired') or 'Retired')
+        jolpica = STYLE == 'jolpica'
+        st = ('Finished' if not lapped else 'Lapped' if jolpica else f'+{behind} Lap{"s" if behind > 1 else ""}') if num else \
+            {'DSQ': 'Disqualified', 'DNS': 'Did not start'}.get(p, 'Retired' if jolpica else r.get('reasonRetired') or 'Retired')
         t = ms(r.get('time')) if num and not lapped else None
         g = r.get('gridPosition')
         row = {'resultId': take(table), 'raceId': race_id, 'driverId': driver(r['driverId']), 'constructorId': constructor(r['constructorId']),
